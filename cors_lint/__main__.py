@@ -1,0 +1,3 @@
+from cors_lint.cli import main
+
+main(prog_name="cors-lint")

@@ -1,0 +1,87 @@
+"""The pipeline for one file: read -> find -> evaluate -> model -> rules.
+
+Each file is analysed in isolation: whatever goes wrong in one becomes a
+finding for that file and the others are still checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import List, Sequence
+
+import libcst as cst
+
+from cors_lint import files
+from cors_lint.evaluate.expressions import Evaluator
+from cors_lint.evaluate.values import Span
+from cors_lint.find.source import SourceIndex, parse
+from cors_lint.find.visitor import find_sites
+from cors_lint.findings import Finding, code_selected, deduplicate
+from cors_lint.model.policy import Policy, build_policy
+from cors_lint.rules import ALL_RULES
+from cors_lint.rules.parse import INTERNAL_ERROR, UNPARSEABLE
+
+# A file that never mentions flask_cors cannot import it: no need to parse it.
+CANDIDATE_MARKERS = (b"flask_cors",)
+FILE_START = Span(1, 1, 1, 1)
+
+
+def is_candidate(source: bytes) -> bool:
+    return any(marker in source for marker in CANDIDATE_MARKERS)
+
+
+def policy_of(source: bytes) -> Policy:
+    """The policy model of one module (raises on unparseable input)."""
+    index = SourceIndex(parse(source))
+    return build_policy(find_sites(index), Evaluator(index))
+
+
+def lint_source(
+    source: bytes, path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> List[Finding]:
+    """All findings for one file's bytes, sorted, selected by code prefix."""
+    return _selected(_analyse(source), path, select, ignore)
+
+
+def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
+    """Findings for one file on disk; an unreadable file is a CRS001 finding."""
+    try:
+        source = files.read(path)
+    except OSError as error:
+        unreadable = UNPARSEABLE.finding(FILE_START, f"cannot read the file, not checked: {error.strerror or error}")
+        return _selected([unreadable], path, select, ignore)
+    return lint_source(source, path, select, ignore)
+
+
+def _selected(findings: List[Finding], path: str, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    return [
+        dataclasses.replace(finding, path=path) for finding in findings if code_selected(finding.code, select, ignore)
+    ]
+
+
+def _analyse(source: bytes) -> List[Finding]:
+    if not is_candidate(source):
+        return []
+    try:
+        policy = policy_of(source)
+    except cst.ParserSyntaxError as error:
+        where = Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1)
+        return [UNPARSEABLE.finding(where, f"syntax error, file not checked: {error.message}")]
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        return [UNPARSEABLE.finding(FILE_START, f"cannot decode the file, not checked: {error}")]
+    except RecursionError:
+        return [UNPARSEABLE.finding(FILE_START, "nesting too deep to parse, file not checked")]
+    except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
+        return [_internal_error(error)]
+    try:
+        findings = [finding for rule in ALL_RULES if rule.check for finding in rule.check(policy)]
+    except Exception as error:  # noqa: BLE001 - same reason
+        return [_internal_error(error)]
+    return deduplicate(findings)
+
+
+def _internal_error(error: Exception) -> Finding:
+    return INTERNAL_ERROR.finding(
+        FILE_START,
+        f"internal error ({type(error).__name__}: {error}); the file was not fully checked, please report this",
+    )

@@ -1,0 +1,273 @@
+"""The evaluator: argument expressions to values, without running anything.
+
+It understands literals and containers, implicit and ``+`` string
+concatenation, ``re.compile`` (with its flags), ``datetime.timedelta``,
+``list()``/``tuple()``/``set()``/``dict()``, ``str.split`` and names bound
+once to such expressions. Everything else becomes ``Unknown`` with a reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import FrozenSet, List, Tuple, Union
+
+import libcst as cst
+
+from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value
+from cors_lint.find.source import SourceIndex
+
+_RE_FLAGS = {
+    "re.I": re.IGNORECASE,
+    "re.IGNORECASE": re.IGNORECASE,
+    "re.X": re.VERBOSE,
+    "re.VERBOSE": re.VERBOSE,
+    "re.S": re.DOTALL,
+    "re.DOTALL": re.DOTALL,
+    "re.M": re.MULTILINE,
+    "re.MULTILINE": re.MULTILINE,
+    "re.A": re.ASCII,
+    "re.ASCII": re.ASCII,
+    "re.U": re.UNICODE,
+    "re.UNICODE": re.UNICODE,
+}
+_TIMEDELTA_UNITS = {
+    "weeks": 604800.0,
+    "days": 86400.0,
+    "hours": 3600.0,
+    "minutes": 60.0,
+    "seconds": 1.0,
+    "milliseconds": 0.001,
+    "microseconds": 0.000001,
+}
+_TIMEDELTA_POSITIONAL = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
+_CONTAINERS = {"builtins.list": "list", "builtins.tuple": "tuple", "builtins.set": "set", "builtins.frozenset": "set"}
+_MAX_DEPTH = 50
+
+
+class Evaluator:
+    """Evaluates expressions of one module."""
+
+    def __init__(self, index: SourceIndex) -> None:
+        self.index = index
+
+    def evaluate(self, node: cst.BaseExpression) -> Value:
+        return self._eval(node, frozenset(), 0)
+
+    def _eval(self, node: cst.BaseExpression, following: FrozenSet[int], depth: int) -> Value:
+        where = self.index.span(node)
+        if depth > _MAX_DEPTH:
+            return Unknown("expression nested too deeply to evaluate", where)
+        depth += 1
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            return self._string(node, where)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return Known(ast.literal_eval(node.value), where)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            operand = self._eval(node.expression, following, depth)
+            if isinstance(operand, Known) and type(operand.value) in (int, float):
+                sign = -1 if isinstance(node.operator, cst.Minus) else 1
+                return Known(sign * operand.value, where)
+            return Unknown(f"cannot evaluate {self.index.code(node)!r}", where)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+            return self._sequence(kind, node.elements, where, following, depth)
+        if isinstance(node, cst.Dict):
+            return self._dict(node, where, following, depth)
+        if isinstance(node, cst.Name):
+            return self._name(node, where, following, depth)
+        if isinstance(node, cst.Call):
+            return self._call(node, where, following, depth)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return self._add(node, where, following, depth)
+        if isinstance(node, cst.FormattedString):
+            if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
+                return self._string(node, where)
+            return Unknown("f-string with substitutions", where)
+        return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+
+    def _string(self, node: cst.BaseExpression, where: Span) -> Value:
+        try:
+            # Parentheses let an implicit concatenation span lines (and comments).
+            value = ast.literal_eval("(" + self.index.code(node) + "\n)")
+        except (ValueError, SyntaxError):
+            return Unknown("string literal could not be read", where)
+        if isinstance(value, bytes):
+            return Unknown("bytes literal (flask-cors expects str)", where)
+        return Known(value, where)
+
+    def _sequence(
+        self, kind: str, elements: Tuple[cst.BaseElement, ...], where: Span, following: FrozenSet[int], depth: int
+    ) -> Value:
+        items: List[Value] = []
+        for element in elements:
+            value = self._eval(element.value, following, depth)
+            if isinstance(element, cst.StarredElement):
+                if isinstance(value, Known) and isinstance(value.value, Sequence):
+                    items.extend(value.value.items)
+                    continue
+                return Unknown(f"unpacking {_shorten(self.index.code(element.value))!r}", where)
+            items.append(value)
+        return Known(Sequence(kind, tuple(items)), where)
+
+    def _dict(self, node: cst.Dict, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        pairs: List[Tuple[Value, Value]] = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                unpacked = self._eval(element.value, following, depth)
+                if isinstance(unpacked, Known) and isinstance(unpacked.value, Mapping):
+                    pairs = _merge_pairs(pairs, unpacked.value.items)
+                    continue
+                return Unknown(f"unpacking {_shorten(self.index.code(element.value))!r}", where)
+            key = self._eval(element.key, following, depth)
+            value = self._eval(element.value, following, depth)
+            pairs = _merge_pairs(pairs, ((key, value),))
+        return Known(Mapping(tuple(pairs)), where)
+
+    def _name(self, node: cst.Name, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        constants = {"True": True, "False": False, "None": None}
+        if node.value in constants:
+            return Known(constants[node.value], where)
+        bound = self.index.binding(node)
+        if isinstance(bound, str):
+            return Unknown(bound, where)
+        if id(bound) in following:
+            return Unknown(f"name {node.value!r} refers to itself", where)
+        value = self._eval(bound, following | {id(bound)}, depth)
+        # The value keeps the location of its definition: that is where a fix goes.
+        return value
+
+    def _call(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        names = self.index.qualified_names(node.func)
+        if "re.compile" in names:
+            return self._re_compile(node, where, following, depth)
+        if "datetime.timedelta" in names:
+            return self._timedelta(node, where, following, depth)
+        container = next((_CONTAINERS[name] for name in sorted(names) if name in _CONTAINERS), None)
+        if container is not None and len(node.args) <= 1 and all(arg.keyword is None and not arg.star for arg in node.args):
+            if not node.args:
+                return Known(Sequence(container, ()), where)
+            inner = self._eval(node.args[0].value, following, depth)
+            if isinstance(inner, Known) and isinstance(inner.value, Sequence):
+                return Known(Sequence(container, inner.value.items), where)
+            if isinstance(inner, Known) and isinstance(inner.value, Mapping):
+                return Known(Sequence(container, tuple(key for key, _ in inner.value.items)), where)
+            if isinstance(inner, Known) and isinstance(inner.value, str):
+                return Known(Sequence(container, tuple(Known(char, inner.where) for char in inner.value)), where)
+            return inner if isinstance(inner, Unknown) else Unknown(f"{container}() of a non-sequence", where)
+        if "builtins.dict" in names and all(arg.keyword is not None for arg in node.args):
+            pairs = tuple(
+                (Known(arg.keyword.value, self.index.span(arg.keyword)), self._eval(arg.value, following, depth))
+                for arg in node.args
+                if arg.keyword is not None
+            )
+            return Known(Mapping(pairs), where)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "split":
+            return self._split(node, where, following, depth)
+        return Unknown(f"result of calling {_shorten(self.index.code(node.func))}() is not evaluated", where)
+
+    def _re_compile(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        if not node.args or node.args[0].keyword is not None or node.args[0].star:
+            return Unknown("re.compile() without a literal pattern", where)
+        source = self._eval(node.args[0].value, following, depth)
+        if not (isinstance(source, Known) and isinstance(source.value, str)):
+            return Unknown("re.compile() of a pattern that is not a known string", where)
+        flags = 0
+        for arg in node.args[1:]:
+            if arg.keyword is not None and arg.keyword.value != "flags":
+                return Unknown(f"re.compile() argument {arg.keyword.value!r}", where)
+            flag_value = self._flags(arg.value)
+            if flag_value is None:
+                return Unknown("re.compile() flags could not be evaluated", where)
+            flags |= flag_value
+        return Known(Pattern(source.value, flags), where)
+
+    def _flags(self, node: cst.BaseExpression) -> Union[int, None]:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            left, right = self._flags(node.left), self._flags(node.right)
+            return None if left is None or right is None else left | right
+        if isinstance(node, cst.Integer):
+            return int(ast.literal_eval(node.value))
+        for name in self.index.qualified_names(node):
+            if name in _RE_FLAGS:
+                return _RE_FLAGS[name]
+        return None
+
+    def _timedelta(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        seconds = 0.0
+        for position, arg in enumerate(node.args):
+            if arg.star:
+                return Unknown("timedelta() with unpacked arguments", where)
+            unit = arg.keyword.value if arg.keyword is not None else None
+            if unit is None:
+                if position >= len(_TIMEDELTA_POSITIONAL):
+                    return Unknown("timedelta() with too many arguments", where)
+                unit = _TIMEDELTA_POSITIONAL[position]
+            amount = self._eval(arg.value, following, depth)
+            if unit not in _TIMEDELTA_UNITS or not (
+                isinstance(amount, Known) and type(amount.value) in (int, float)
+            ):
+                return Unknown("timedelta() with an argument that is not a known number", where)
+            seconds += _TIMEDELTA_UNITS[unit] * amount.value
+        return Known(Duration(seconds), where)
+
+    def _split(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        assert isinstance(node.func, cst.Attribute)
+        text = self._eval(node.func.value, following, depth)
+        arguments = [self._eval(arg.value, following, depth) for arg in node.args if arg.keyword is None and not arg.star]
+        if len(arguments) != len(node.args) or len(arguments) > 1:
+            return Unknown("str.split() with arguments that are not evaluated", where)
+        separator = arguments[0] if arguments else Known(None, where)
+        if not (isinstance(text, Known) and isinstance(text.value, str)):
+            return text if isinstance(text, Unknown) else Unknown("split() of a value that is not a string", where)
+        if not (isinstance(separator, Known) and (separator.value is None or isinstance(separator.value, str))):
+            return Unknown("str.split() separator is not a known string", where)
+        if separator.value == "":
+            return Unknown("str.split() with an empty separator raises ValueError", where)
+        parts = text.value.split(separator.value)
+        return Known(Sequence("list", tuple(Known(part, text.where) for part in parts)), where)
+
+    def _add(self, node: cst.BinaryOperation, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        left = self._eval(node.left, following, depth)
+        right = self._eval(node.right, following, depth)
+        if isinstance(left, Unknown):
+            return left
+        if isinstance(right, Unknown):
+            return right
+        if isinstance(left.value, str) and isinstance(right.value, str):
+            return Known(left.value + right.value, where)
+        if (
+            isinstance(left.value, Sequence)
+            and isinstance(right.value, Sequence)
+            and left.value.kind == right.value.kind != "set"
+        ):
+            return Known(Sequence(left.value.kind, left.value.items + right.value.items), where)
+        return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+
+
+def _merge_pairs(
+    pairs: List[Tuple[Value, Value]], new_pairs: Tuple[Tuple[Value, Value], ...]
+) -> List[Tuple[Value, Value]]:
+    """Dict semantics: a repeated known key replaces the earlier entry's value
+    but keeps its position."""
+    merged = list(pairs)
+    for key, value in new_pairs:
+        for position, (existing_key, _) in enumerate(merged):
+            if isinstance(key, Known) and isinstance(existing_key, Known) and _same_key(existing_key, key):
+                merged[position] = (existing_key, value)
+                break
+        else:
+            merged.append((key, value))
+    return merged
+
+
+def _same_key(a: Known, b: Known) -> bool:
+    try:
+        return bool(a.value == b.value) and type(a.value) is type(b.value)
+    except Exception:  # noqa: BLE001 - any odd value simply is not the same key
+        return False
+
+
+def _shorten(code: str, limit: int = 60) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= limit else code[: limit - 3] + "..."

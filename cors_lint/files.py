@@ -1,0 +1,84 @@
+"""Which files to check: walking directories, skipping what is not project
+code, and reading each file's bytes."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, List, Sequence
+
+# Directories that hold tools' caches, dependencies or build output.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".bzr",
+        ".direnv",
+        ".eggs",
+        ".git",
+        ".hg",
+        ".mypy_cache",
+        ".nox",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".svn",
+        ".tox",
+        ".venv",
+        "__pycache__",
+        "__pypackages__",
+        "node_modules",
+        "site-packages",
+        "venv",
+    }
+)
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class MissingPath(Exception):
+    """A path given on the command line does not exist."""
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """``--exclude`` globs match the whole path or any one part of it."""
+    normalized = path.replace(os.sep, "/")
+    parts = normalized.split("/")
+    return any(fnmatch.fnmatch(normalized, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts) for pattern in patterns)
+
+
+def python_files(paths: Iterable[str], exclude: Sequence[str] = ()) -> List[str]:
+    """The files to check, sorted; directories are walked for ``*.py``.
+    Files named explicitly are checked whatever their suffix."""
+    found = set()
+    for path in paths:
+        if not os.path.lexists(path):
+            raise MissingPath(path)
+        if os.path.isdir(path):
+            found.update(_walk(path, exclude))
+        elif not excluded(path, exclude):
+            found.add(path)
+    return sorted(found)
+
+
+def _walk(top: str, exclude: Sequence[str]) -> Iterator[str]:
+    # Symbolic links to directories are not followed: no loops, no escaping the tree.
+    for directory, subdirectories, files in os.walk(top):
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if name not in SKIPPED_DIRECTORIES
+            and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
+            and not excluded(os.path.join(directory, name), exclude)
+        )
+        for name in files:
+            path = os.path.join(directory, name)
+            if name.endswith(".py") and not excluded(path, exclude):
+                yield path
+
+
+def read(path: str) -> bytes:
+    """The file's bytes; OSError (with a message naming the problem) when it
+    cannot be read or is too large."""
+    size = Path(path).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise OSError(f"file is {size} bytes, larger than the {MAX_FILE_BYTES} byte limit")
+    with open(path, "rb") as handle:
+        return handle.read()

@@ -1,0 +1,55 @@
+"""Findings: what a rule reports, and how they are ordered and selected."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from cors_lint.evaluate.values import Span
+
+
+class Severity(enum.IntEnum):
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    where: Span
+    message: str
+    witness: Optional[str] = None
+    path: str = ""
+
+    def sort_key(self) -> Tuple:
+        return (self.path, self.where, self.code, self.message)
+
+
+def deduplicate(findings: Iterable[Finding]) -> List[Finding]:
+    """One finding per code, place and witness: the same origin list shared by
+    several resources is reported once, at its most severe."""
+    best = {}
+    for finding in findings:
+        key = (finding.path, finding.code, finding.where, finding.witness)
+        if key not in best or finding.severity > best[key].severity:
+            best[key] = finding
+    return sorted(best.values(), key=Finding.sort_key)
+
+
+def code_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """ruff style: the longest matching prefix decides, ``ignore`` wins a tie;
+    an empty ``select`` selects everything."""
+    selected = max((len(prefix) for prefix in select if code.startswith(prefix)), default=-1 if select else 0)
+    ignored = max((len(prefix) for prefix in ignore if code.startswith(prefix)), default=-1)
+    return selected >= 0 and selected > ignored

@@ -1,0 +1,319 @@
+"""The policy model: effective flask-cors options per scope, built from sites.
+
+A *registration* is one ``CORS(app, ...)``, ``ext.init_app(app, ...)`` or
+``@cross_origin(...)``. Each has one or more *scopes*: the resource patterns
+of an extension, in the order flask-cors tries them, or the single decorated
+view. A scope holds every option's effective value (a ``Setting``) after
+flask-cors's precedence, and, when all of them are known, the options exactly
+as flask-cors computes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Dict, List, Optional, Tuple
+
+from cors_lint.evaluate.expressions import Evaluator
+from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value, first_unknown
+from cors_lint.find.sites import Argument, DecoratorCall, ExtensionCall, InitAppCall, Sites
+from cors_lint.model import flaskcors
+from cors_lint.model.flaskcors import ComputedOptions, StartupError
+
+
+@dataclass(frozen=True)
+class GivenOption:
+    """An option as written in the source: a keyword argument, an entry of a
+    ``**`` dict or of a per-resource options dict."""
+
+    name: str
+    value: Value
+    where: Span
+
+
+@dataclass(frozen=True)
+class IgnoredArgument:
+    """An argument flask-cors never looks at (e.g. positional arguments of
+    ``cross_origin``)."""
+
+    description: str
+    where: Span
+
+
+@dataclass(frozen=True)
+class OptionLayer:
+    """The options one call (or one resource entry) contributes."""
+
+    label: str  # "CORS()", "init_app()", "cross_origin()", "resource '/api/*'"
+    given: Tuple[GivenOption, ...]
+    opaque: Optional[Unknown]  # a ``**`` argument that could not be evaluated
+    ignored: Tuple[IgnoredArgument, ...] = ()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The effective value of one option in a scope, and where it was set."""
+
+    name: str
+    value: Value
+    source: str  # a layer label, or "default"
+    where: Span  # the argument that set it; the registration for defaults
+
+    @property
+    def is_default(self) -> bool:
+        return self.source == "default"
+
+    def truthy(self) -> Optional[bool]:
+        """flask-cors's ``bool(...)`` of the value; None when unknown."""
+        try:
+            return bool(concrete(self.value))
+        except NotConcrete:
+            return None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One resource of an extension, or the view of a decorator."""
+
+    resource: Optional[Value]  # None for a decorated view
+    settings: Tuple[Setting, ...]
+    computed: Optional[ComputedOptions]
+    failure: Optional[StartupError]
+    unknown: Optional[Unknown]  # why ``computed`` is missing, if not a failure
+    resource_layer: Optional[OptionLayer] = None  # the resource's own options
+
+    def setting(self, name: str) -> Setting:
+        for setting in self.settings:
+            if setting.name == name:
+                return setting
+        raise KeyError(name)
+
+    def label(self) -> str:
+        if self.resource is None:
+            return "the view"
+        if isinstance(self.resource, Known):
+            shown = self.resource.value.source if isinstance(self.resource.value, Pattern) else self.resource.value
+            return f"resource {shown!r}"
+        return "resources"
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: str  # "extension" or "decorator"
+    label: str  # "CORS(app)", "cors.init_app(app)", "@cross_origin() on 'view'"
+    where: Span
+    app: Optional[str]  # the app expression (extensions)
+    context: str  # enclosing function, to tell apart ``app`` in two factories
+    layers: Tuple[OptionLayer, ...]
+    scopes: Tuple[Scope, ...]
+    failure: Optional[StartupError]  # raised before any resource is built
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every flask-cors registration in one module, in source order."""
+
+    registrations: Tuple[Registration, ...]
+
+
+class NotConcrete(Exception):
+    def __init__(self, unknown: Unknown) -> None:
+        super().__init__(unknown.reason)
+        self.unknown = unknown
+
+
+def concrete(value: Value) -> Any:
+    """The Python object flask-cors would receive, or NotConcrete."""
+    if isinstance(value, Unknown):
+        raise NotConcrete(value)
+    inner = value.value
+    if isinstance(inner, Pattern):
+        try:
+            return re.compile(inner.source, inner.flags)
+        except re.error as error:
+            raise NotConcrete(Unknown(f"re.compile() raises re.error ({error}) when the module loads", value.where))
+    if isinstance(inner, Duration):
+        return timedelta(seconds=inner.seconds)
+    if isinstance(inner, Sequence):
+        items = [concrete(item) for item in inner.items]
+        if inner.kind == "tuple":
+            return tuple(items)
+        if inner.kind == "set":
+            # Source order, duplicates dropped: a set's own order depends on
+            # the hash seed; flask-cors sorts wherever the order shows.
+            unique: List[Any] = []
+            for item in items:
+                if item not in unique:
+                    unique.append(item)
+            return unique
+        return items
+    if isinstance(inner, Mapping):
+        return {concrete(key): concrete(item) for key, item in inner.items}
+    return inner
+
+
+def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
+    registrations: List[Registration] = []
+    for extension in sites.extensions:
+        if extension.app is not None:
+            layers = (_layer("CORS()", extension.arguments, evaluator),)
+            registrations.append(_extension(f"CORS({extension.app})", extension.where, extension.app, extension.scope, layers))
+    for init_app in sites.init_apps:
+        layers = (
+            _layer("CORS()", init_app.constructor.arguments, evaluator),
+            _layer("init_app()", init_app.arguments, evaluator),
+        )
+        registrations.append(_extension(f"init_app({init_app.app})", init_app.where, init_app.app, init_app.scope, layers))
+    for decorator in sites.decorators:
+        registrations.append(_decorator(decorator, evaluator))
+    registrations.sort(key=lambda registration: registration.where)
+    return Policy(tuple(registrations))
+
+
+def _layer(label: str, arguments: Tuple[Argument, ...], evaluator: Evaluator, positional_ignored: bool = False) -> OptionLayer:
+    given: List[GivenOption] = []
+    ignored: List[IgnoredArgument] = []
+    opaque: Optional[Unknown] = None
+    for argument in arguments:
+        if argument.name is not None:
+            given.append(GivenOption(argument.name, evaluator.evaluate(argument.value), argument.where))
+        elif argument.star == "**":
+            unpacked = evaluator.evaluate(argument.value)
+            if isinstance(unpacked, Known) and isinstance(unpacked.value, Mapping):
+                for key, value in unpacked.value.items:
+                    if isinstance(key, Known) and isinstance(key.value, str):
+                        given.append(GivenOption(key.value, value, key.where))
+                    else:
+                        opaque = Unknown("a '**' key that is not a known string", argument.where)
+            else:
+                reason = unpacked.reason if isinstance(unpacked, Unknown) else "not a dict"
+                opaque = Unknown(f"options unpacked from '**' ({reason})", argument.where)
+        elif positional_ignored:
+            ignored.append(IgnoredArgument("positional argument", argument.where))
+        else:
+            ignored.append(IgnoredArgument("extra positional argument (CORS() takes only the app)", argument.where))
+    return OptionLayer(label, tuple(given), opaque, tuple(ignored))
+
+
+def _merge(layers: Tuple[OptionLayer, ...], registration_where: Span) -> Dict[str, Setting]:
+    """flask-cors's precedence: defaults, then each layer; ``**`` that could
+    not be evaluated makes every option it might set unknown."""
+    settings = {
+        name: Setting(name, Known(default, registration_where), "default", registration_where)
+        for name, default in _default_values(registration_where).items()
+    }
+    for layer in layers:
+        explicit = {option.name for option in layer.given}
+        if layer.opaque is not None:
+            for name in settings:
+                if name not in explicit:
+                    settings[name] = Setting(name, layer.opaque, layer.label, layer.opaque.where)
+        for option in layer.given:
+            if option.name in settings:
+                settings[option.name] = Setting(option.name, option.value, layer.label, option.where)
+    return settings
+
+
+def _default_values(where: Span) -> Dict[str, Any]:
+    """flask-cors's defaults as values of the value domain."""
+    values: Dict[str, Any] = {}
+    for name, default in flaskcors.DEFAULT_OPTIONS.items():
+        if isinstance(default, list):
+            values[name] = Sequence("list", tuple(Known(item, where) for item in default))
+        else:
+            values[name] = default
+    return values
+
+
+def _compute(settings: Dict[str, Setting]) -> Tuple[Optional[ComputedOptions], Optional[StartupError], Optional[Unknown]]:
+    try:
+        raw = {name: concrete(setting.value) for name, setting in settings.items()}
+    except NotConcrete as missing:
+        return None, None, missing.unknown
+    try:
+        return flaskcors.serialize_options(raw), None, None
+    except StartupError as failure:
+        return None, failure, None
+    except TypeError as error:  # flask-cors itself would fail on such values
+        return None, StartupError("type-error", f"flask-cors raises TypeError ({error})"), None
+
+
+def _extension(label: str, where: Span, app: Optional[str], context: str, layers: Tuple[OptionLayer, ...]) -> Registration:
+    merged = _merge(layers, where)
+    _, top_failure, _ = _compute(merged)
+    resources_setting = merged["resources"]
+    scopes: List[Scope] = []
+    resource_entries, resources_failure = _resource_entries(resources_setting)
+    failure = top_failure or resources_failure
+    if resource_entries is None:
+        # Which patterns, or in which order, is not known: one scope stands for
+        # all of them, with the options given outside ``resources``.
+        unknown = first_unknown(resources_setting.value) or Unknown("resources are not known", resources_setting.where)
+        scopes.append(Scope(resources_setting.value, tuple(merged.values()), None, None, unknown))
+    else:
+        for pattern, resource_layer in resource_entries:
+            settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where)
+            computed, scope_failure, unknown = _compute(settings)
+            scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
+    return Registration("extension", label, where, app, context, layers, tuple(scopes), failure)
+
+
+def _resource_entries(
+    setting: Setting,
+) -> Tuple[Optional[List[Tuple[Value, Optional[OptionLayer]]]], Optional[StartupError]]:
+    """The resource patterns with their own options, in flask-cors's order;
+    None when the order or the patterns are not known."""
+    value = setting.value
+    if isinstance(value, Unknown):
+        return None, None
+    inner = value.value
+    if isinstance(inner, Mapping):
+        entries: List[Tuple[Value, Optional[OptionLayer]]] = []
+        for key, options in inner.items:
+            if isinstance(key, Unknown):
+                return None, None
+            entries.append((_fixed_resource(key), _resource_layer(key, options)))
+        try:
+            keys = [concrete(pattern) for pattern, _ in entries]
+            order = sorted(range(len(entries)), key=lambda i: flaskcors.resource_sort_key(keys[i]))
+        except (NotConcrete, TypeError):
+            return None, None
+        return [entries[i] for i in order], None
+    if isinstance(inner, (str, Pattern)):
+        return [(_fixed_resource(value), None)], None
+    if isinstance(inner, Sequence):
+        return [(_fixed_resource(item), None) for item in inner.items], None
+    return None, StartupError("bad-resources", f"flask-cors raises ValueError: resources={inner!r} is not a pattern, list or dict")
+
+
+def _fixed_resource(value: Value) -> Value:
+    """flask-cors reads the resource ``"*"`` as ``.*``."""
+    if isinstance(value, Known) and value.value == "*":
+        return Known(".*", value.where)
+    return value
+
+
+def _resource_layer(key: Value, options: Value) -> OptionLayer:
+    label = f"resource {key.value!r}" if isinstance(key, Known) else "resource"
+    if isinstance(options, Known) and isinstance(options.value, Mapping):
+        given = []
+        opaque = None
+        for name, value in options.value.items:
+            if isinstance(name, Known) and isinstance(name.value, str):
+                given.append(GivenOption(name.value, value, name.where))
+            else:
+                opaque = Unknown("an option name that is not a known string", options.where)
+        return OptionLayer(label, tuple(given), opaque)
+    if isinstance(options, Unknown):
+        return OptionLayer(label, (), options)
+    return OptionLayer(label, (), Unknown(f"per-resource options {options.value!r} are not a dict", options.where))
+
+
+def _decorator(decorator: DecoratorCall, evaluator: Evaluator) -> Registration:
+    view = f" on {decorator.view!r}" if decorator.view else ""
+    layer = _layer("cross_origin()", decorator.arguments, evaluator, positional_ignored=True)
+    settings = _merge((layer,), decorator.where)
+    computed, failure, unknown = _compute(settings)
+    scope = Scope(None, tuple(settings.values()), computed, failure, unknown)
+    return Registration("decorator", f"@cross_origin(){view}", decorator.where, None, decorator.scope, (layer,), (scope,), None)

@@ -1,0 +1,199 @@
+"""Witnesses: concrete attacker origins and paths that a configuration accepts.
+
+Each function proposes candidates from the pattern (append a suffix, turn a
+``.`` into a letter, put ``attacker`` where the pattern repeats a character
+class, drop the ``s`` of ``https?``) and returns the first that passes three
+checks: a browser can send it, flask-cors's own matching accepts it, and it
+lies outside the sites the pattern was written for. A finding without a
+witness is not reported as a bypass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Set
+
+from cors_lint.model import flaskcors, regex
+from cors_lint.model.origins import OriginEntry, browser_origin
+
+ATTACKER_HOST = "attacker.example"
+UNRELATED_ORIGINS = ("https://attacker.example", "http://attacker.example", "https://attacker.test")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a regex entry was written for: example origins it fully matches."""
+
+    parsed: regex.ParsedPattern
+    examples: List[str]
+    sites: Set[str]
+    top_level_domains: Set[str]
+
+
+def intent_of(entry: OriginEntry) -> Optional[Intent]:
+    parsed = regex.parse(entry.text, entry.regex_flags)
+    if parsed is None:
+        return None
+    compiled = re.compile(entry.text, entry.regex_flags)
+    examples: List[str] = []
+    for steering in (regex.Steering(fewest=True), regex.Steering()):
+        text = regex.example(parsed, steering)
+        if text is None:
+            continue
+        text = text.lower()
+        origin = browser_origin(text)
+        if origin is not None and compiled.fullmatch(text) and text not in examples:
+            examples.append(text)
+    if not examples:
+        return None
+    origins = [browser_origin(text) for text in examples]
+    return Intent(
+        parsed,
+        examples,
+        {origin.site for origin in origins if origin},
+        {origin.host.rsplit(".", 1)[-1] for origin in origins if origin},
+    )
+
+
+def _first_outside(entry: OriginEntry, candidates: Iterable[Optional[str]], intent: Intent) -> Optional[str]:
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        candidate = candidate.lower()
+        origin = browser_origin(candidate)
+        if origin is None or origin.site in intent.sites or not entry.accepts(candidate):
+            continue
+        return candidate
+    return None
+
+
+def unrelated_origin(entry: OriginEntry) -> Optional[str]:
+    """An origin that has nothing to do with the configuration, if accepted:
+    the entry lets in any site."""
+    return next((origin for origin in UNRELATED_ORIGINS if entry.accepts(origin)), None)
+
+
+def null_origin(entry: OriginEntry) -> Optional[str]:
+    return "null" if entry.accepts("null") else None
+
+
+def suffix_witness(entry: OriginEntry, intent: Intent) -> Optional[str]:
+    """``re.match`` only anchors at the start: the intended origin followed by
+    ``.attacker.example`` is a host the attacker owns."""
+    return _first_outside(entry, (f"{example}.{ATTACKER_HOST}" for example in intent.examples), intent)
+
+
+def dot_witness(entry: OriginEntry, intent: Intent) -> Optional[str]:
+    """An unescaped ``.`` matches any character: ``app.example.com`` also
+    accepts ``appxexample.com``, which anyone can register."""
+    candidates = (
+        regex.example(intent.parsed, regex.Steering(any_chars={index: "x"}))
+        for index in range(intent.parsed.standalone_dots)
+    )
+    for candidate in candidates:
+        witness = _first_outside(entry, (candidate,), intent)
+        origin = browser_origin(witness) if witness else None
+        # Only a name under a real top-level domain can be registered.
+        if origin is not None and "." in origin.host and origin.host.rsplit(".", 1)[-1] in intent.top_level_domains:
+            return witness
+    return None
+
+
+def prefix_witness(entry: OriginEntry, intent: Intent) -> Optional[str]:
+    """A repeated character class in front of the domain without a ``\\.``
+    boundary (``.*example\\.com``) accepts ``attackerexample.com``."""
+    candidates = (
+        regex.example(intent.parsed, regex.Steering(repeat_text={index: "attacker"}))
+        for index in range(intent.parsed.char_repeats)
+    )
+    return _first_outside(entry, candidates, intent)
+
+
+def http_witness(entry: OriginEntry) -> Optional[str]:
+    """A plain-http origin (not loopback) the entry accepts: anyone on the
+    network path can inject script into it."""
+    if not entry.is_regex:
+        origin = browser_origin(entry.text.lower())
+        return entry.text.lower() if origin and origin.scheme == "http" and not origin.is_loopback else None
+    intent = intent_of(entry)
+    if intent is None:
+        return None
+    candidates = [example for example in intent.examples] + [
+        "http://" + example.split("://", 1)[1] for example in intent.examples
+    ]
+    for candidate in candidates:
+        origin = browser_origin(candidate)
+        if origin and origin.scheme == "http" and not origin.is_loopback and entry.accepts(candidate):
+            return candidate
+    return None
+
+
+# --- Globs ------------------------------------------------------------------
+
+_GLOB_STAR = re.compile(r"(?:^|(?<=[^.\])}\\]))(?<!\\[a-zA-Z])\*")
+
+
+def looks_like_glob(entry: OriginEntry) -> bool:
+    """``https://*.example.com``, ``*.example.com``, ``http://localhost:*``:
+    a ``*`` that repeats nothing a regex author would repeat."""
+    return not entry.compiled and entry.text != ".*" and bool(_GLOB_STAR.search(entry.text))
+
+
+@dataclass(frozen=True)
+class GlobReading:
+    intended: str  # an origin the author meant to allow
+    intended_accepted: bool
+    valid_regex: bool
+    witness: Optional[str]  # an origin an attacker gets
+
+
+def read_glob(entry: OriginEntry) -> GlobReading:
+    """What flask-cors makes of a glob: does it accept the origin the author
+    meant, and which attacker origin does its regex reading let in?"""
+    intended = entry.text.replace("*", "app" if "*." in entry.text else "3000").lower()
+    if "://" not in intended:
+        intended = "https://" + intended.lstrip("/")
+    parsed = regex.parse(entry.text, entry.regex_flags)
+    if parsed is None:
+        return GlobReading(intended, False, False, None)
+    intended_origin = browser_origin(intended)
+    examples = [intended] + [
+        text
+        for text in (regex.example(parsed, regex.Steering(fewest=True)), regex.example(parsed))
+        if text is not None and browser_origin(text.lower()) is not None
+    ]
+    intent = Intent(
+        parsed,
+        examples,
+        {intended_origin.site} if intended_origin else set(),
+        {intended_origin.host.rsplit(".", 1)[-1]} if intended_origin else set(),
+    )
+    witness = dot_witness(entry, intent) or suffix_witness(entry, intent) or prefix_witness(entry, intent)
+    return GlobReading(intended, entry.accepts(intended), True, witness)
+
+
+# --- Paths ------------------------------------------------------------------
+
+PATH_SUFFIXES = ("-admin/secrets", "ary", "_internal", ".bak")
+
+
+def broader_path(pattern: flaskcors.PatternLike) -> Optional[str]:
+    """A request path outside the tree a resource pattern names that the
+    pattern still covers (``/api/*`` covers ``/api-admin/secrets``)."""
+    if isinstance(pattern, re.Pattern):
+        parsed = regex.parse(pattern.pattern, pattern.flags)
+    else:
+        parsed = regex.parse(pattern)
+    if parsed is None:
+        return None
+    shortest = regex.example(parsed, regex.Steering(fewest=True))
+    if not shortest or not shortest.startswith("/") or shortest.strip("/") == "":
+        return None  # a catch-all pattern names no tree to leave
+    tree = shortest if shortest.endswith("/") else shortest + "/"
+    for suffix in PATH_SUFFIXES:
+        candidate = shortest.rstrip("/") + suffix
+        inside = candidate == shortest.rstrip("/") or candidate.startswith(tree)
+        if not inside and flaskcors.match_path(candidate, pattern):
+            return candidate
+    return None

@@ -1,0 +1,1 @@
+"""Output formats. Formatters only present findings; they analyse nothing."""

@@ -1,0 +1,72 @@
+"""Rule documentation, rendered from the rules' own metadata: for
+``--explain`` in the terminal and for docs/rules.md."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from cors_lint.rules.base import Rule
+
+
+def explain(rule: Rule) -> str:
+    """ruff-style page: what it does, why it is bad, example, use instead."""
+    parts = [
+        f"{rule.code} {rule.name} [{rule.severity}]",
+        "",
+        rule.summary,
+        "",
+        "What it does",
+        _indent(rule.what),
+        "",
+        "Why is this bad?",
+        _indent(rule.why),
+    ]
+    if rule.bad:
+        parts += ["", "Example", _indent(rule.bad.rstrip())]
+    if rule.good:
+        parts += ["", "Use instead", _indent(rule.good.rstrip())]
+    parts += ["", "Fix", _indent(rule.fix)]
+    return "\n".join(parts) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line else "" for line in text.splitlines())
+
+
+def markdown(rules: Iterable[Rule]) -> str:
+    rules = list(rules)
+    lines = [
+        "# cors-lint rules",
+        "",
+        "Generated from the rules' metadata by `python -m cors_lint.report.explain`; do not edit by hand.",
+        "",
+        "| code | name | severity | summary |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity} | {_cell(r.summary)} |" for r in rules]
+    for rule in rules:
+        lines += ["", f"## {rule.code}", "", f"**{rule.name}** (default severity: {rule.severity})", "", rule.summary]
+        lines += ["", "### What it does", "", rule.what, "", "### Why is this bad?", "", rule.why]
+        if rule.bad:
+            lines += ["", "### Example", "", "```python", rule.bad.rstrip(), "```"]
+        if rule.good:
+            lines += ["", "### Use instead", "", "```python", rule.good.rstrip(), "```"]
+        lines += ["", "### Fix", "", rule.fix]
+    return "\n".join(lines) + "\n"
+
+
+def rule_table(rules: Iterable[Rule]) -> str:
+    """The table README.md carries."""
+    lines = ["| code | name | severity | summary |", "|---|---|---|---|"]
+    lines += [f"| {r.code} | {r.name} | {r.severity} | {_cell(r.summary)} |" for r in rules]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+if __name__ == "__main__":
+    from cors_lint.rules import ALL_RULES
+
+    print(markdown(ALL_RULES), end="")

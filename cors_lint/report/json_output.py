@@ -1,0 +1,29 @@
+"""JSON output: ``{"version": ..., "findings": [...]}``."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from cors_lint.findings import Finding
+
+
+def finding_object(finding: Finding) -> dict:
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": str(finding.severity),
+        "path": finding.path,
+        "line": finding.where.line,
+        "column": finding.where.column,
+        "end_line": finding.where.end_line,
+        "end_column": finding.where.end_column,
+        "message": finding.message,
+        "witness": finding.witness,
+    }
+
+
+def render(findings: Iterable[Finding], version: str) -> str:
+    document = {"version": version, "findings": [finding_object(finding) for finding in findings]}
+    # ensure_ascii: valid JSON whatever bytes the linted files held.
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"

@@ -1,0 +1,36 @@
+"""Human-readable output: one finding a line, then its witness."""
+
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from cors_lint.findings import Finding, Severity
+
+
+def escape(text: str) -> str:
+    """Control characters (terminal escape sequences among them) from the
+    linted source are shown, not interpreted."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def format_finding(finding: Finding) -> List[str]:
+    where = finding.where
+    lines = [
+        f"{escape(finding.path)}:{where.line}:{where.column}: {finding.code} [{finding.severity}] {escape(finding.message)}"
+    ]
+    if finding.witness is not None:
+        lines.append(f"    witness: {escape(finding.witness)}")
+    return lines
+
+
+def render(findings: Iterable[Finding], files_checked: int, quiet: bool = False) -> str:
+    findings = list(findings)
+    lines: List[str] = []
+    for finding in findings:
+        lines.extend(format_finding(finding))
+    if not quiet:
+        counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in Severity}
+        summary = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in sorted(Severity, reverse=True))
+        noun = "file" if files_checked == 1 else "files"
+        lines.append(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({summary}) in {files_checked} {noun} checked")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,60 @@
+"""What a rule is: its public code and name, its documentation, its bad and
+good examples (run by the test suite) and a pure check from policy to
+findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
+
+from cors_lint.evaluate.values import Span
+from cors_lint.findings import Finding, Severity
+from cors_lint.model.policy import Policy, Scope
+
+Check = Callable[[Policy], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str  # kebab-case
+    severity: Severity  # the default; some findings are raised to error with credentials
+    summary: str  # one line
+    what: str  # what it does
+    why: str  # why it is bad
+    bad: str  # a complete example that triggers the rule
+    good: str  # the fixed example, which must not trigger it
+    fix: str  # use instead
+    check: Optional[Check]  # None for rules the engine itself reports (CRS001)
+
+    def finding(
+        self,
+        where: Span,
+        message: str,
+        *,
+        witness: Optional[str] = None,
+        severity: Optional[Severity] = None,
+    ) -> Finding:
+        return Finding(self.code, self.name, severity or self.severity, where, message, witness)
+
+
+def credentials_severity(scope: Scope, otherwise: Severity = Severity.WARNING) -> Severity:
+    """Error when the scope sends ``Access-Control-Allow-Credentials: true``."""
+    return Severity.ERROR if scope.setting("supports_credentials").truthy() else otherwise
+
+
+def credentials_note(scope: Scope) -> str:
+    truthy = scope.setting("supports_credentials").truthy()
+    if truthy:
+        return " with credentials"
+    if truthy is None:
+        return " (whether credentials are allowed could not be determined)"
+    return ""
+
+
+EXAMPLE_HEADER = "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n"
+
+
+def example_app(body: str) -> str:
+    """A rule example: a small Flask app whose last lines configure CORS."""
+    return EXAMPLE_HEADER + body
