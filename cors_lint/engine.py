@@ -6,6 +6,7 @@ finding for that file and the others are still checked.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from typing import List, Sequence
 
@@ -65,8 +66,7 @@ def _analyse(source: bytes) -> List[Finding]:
     try:
         policy = policy_of(source)
     except cst.ParserSyntaxError as error:
-        where = Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1)
-        return [UNPARSEABLE.finding(where, f"syntax error, file not checked: {error.message}")]
+        return [_syntax_error(source, error)]
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return [UNPARSEABLE.finding(FILE_START, f"cannot decode the file, not checked: {error}")]
     except RecursionError:
@@ -78,6 +78,28 @@ def _analyse(source: bytes) -> List[Finding]:
     except Exception as error:  # noqa: BLE001 - same reason
         return [_internal_error(error)]
     return deduplicate(findings)
+
+
+def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> Finding:
+    """Python's own compiler usually names the real mistake ("'(' was never
+    closed") and its place; libcst's parser only where it gave up."""
+    try:
+        ast.parse(source)
+    except SyntaxError as python_error:
+        line = python_error.lineno or 1
+        column = python_error.offset or 1
+        return UNPARSEABLE.finding(
+            Span(line, column, line, column), f"syntax error, file not checked: {python_error.msg}"
+        )
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    else:
+        return UNPARSEABLE.finding(
+            Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1),
+            "syntax that libcst cannot parse yet, file not checked",
+        )
+    where = Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1)
+    return UNPARSEABLE.finding(where, f"syntax error, file not checked: {error.message}")
 
 
 def _internal_error(error: Exception) -> Finding:

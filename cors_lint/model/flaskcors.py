@@ -269,7 +269,9 @@ def cors_headers(options: ComputedOptions, request_headers: Mapping[str, str], m
     origins_to_set = _allowed_origins(options, lookup.get("origin"))
     if not origins_to_set:
         return ()
-    headers: list = [(ACL_ORIGIN, origin) for origin in origins_to_set]
+    # flask-cors puts every allowed origin into a MultiDict but copies it with
+    # ``.items()``, which yields only the first value of a key: one origin is sent.
+    headers: list = [(ACL_ORIGIN, origins_to_set[0])]
     headers.append((ACL_EXPOSE_HEADERS, options.expose_headers))
     if options.supports_credentials:
         headers.append((ACL_CREDENTIALS, "true"))

@@ -126,6 +126,8 @@ def browser_origin(text: str) -> Optional[BrowserOrigin]:
     if not host.startswith("["):
         if not all(_LABEL.match(label) for label in host.split(".")):
             return None
+        if all(label.isdigit() for label in host.split(".")) and not _is_ip(host):
+            return None  # browsers rewrite such hosts as IPv4 addresses
     elif not _is_ip(host.strip("[]")):
         return None
     port = match.group("port")

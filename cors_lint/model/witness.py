@@ -88,8 +88,9 @@ def dot_witness(entry: OriginEntry, intent: Intent) -> Optional[str]:
     """An unescaped ``.`` matches any character: ``app.example.com`` also
     accepts ``appxexample.com``, which anyone can register."""
     candidates = (
-        regex.example(intent.parsed, regex.Steering(any_chars={index: "x"}))
+        regex.example(intent.parsed, regex.Steering(any_chars={index: "x"}, fewest=fewest))
         for index in range(intent.parsed.standalone_dots)
+        for fewest in (True, False)
     )
     for candidate in candidates:
         witness = _first_outside(entry, (candidate,), intent)
@@ -104,8 +105,9 @@ def prefix_witness(entry: OriginEntry, intent: Intent) -> Optional[str]:
     """A repeated character class in front of the domain without a ``\\.``
     boundary (``.*example\\.com``) accepts ``attackerexample.com``."""
     candidates = (
-        regex.example(intent.parsed, regex.Steering(repeat_text={index: "attacker"}))
+        regex.example(intent.parsed, regex.Steering(repeat_text={index: "attacker"}, fewest=fewest))
         for index in range(intent.parsed.char_repeats)
+        for fewest in (True, False)
     )
     return _first_outside(entry, candidates, intent)
 

@@ -100,17 +100,22 @@ UNKNOWN_OPTION = Rule(
 
 def check_startup_error(policy: Policy) -> Iterator[Finding]:
     for registration in policy.registrations:
-        failures = [(registration.failure, None)] + [(scope.failure, scope) for scope in registration.scopes]
-        for failure, scope in failures:
+        when = "on every request to the view" if registration.kind == "decorator" else "at start-up"
+        candidates = [(registration.failure, _first_scope(registration))]
+        candidates += [(scope.failure, scope) for scope in registration.scopes]
+        seen = set()
+        for failure, scope in candidates:
             if failure is None or failure.kind == "invalid-regex":
                 continue  # invalid regexes: CRS110
-            when = "on every request to the view" if registration.kind == "decorator" else "at start-up"
             where = registration.where
-            if failure.kind == "wildcard-credentials" and scope is not None:
+            if failure.kind == "wildcard-credentials":
                 where = scope.setting("send_wildcard").where
             elif failure.kind == "bad-resources":
-                where = _first_scope(registration).setting("resources").where
-            yield STARTUP_ERROR.finding(where, f"{failure.message}; {registration.label} fails {when}")
+                where = scope.setting("resources").where
+            # The merged options fail again in every resource: say it once.
+            if (failure.kind, where) not in seen:
+                seen.add((failure.kind, where))
+                yield STARTUP_ERROR.finding(where, f"{failure.message}; {registration.label} fails {when}")
 
 
 STARTUP_ERROR = Rule(

@@ -7,6 +7,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from cors_lint.evaluate.values import Known, Pattern, Sequence, python_string
 from cors_lint.findings import Finding, Severity
+from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import probably_regex
 from cors_lint.model import witness as witnesses
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
@@ -372,12 +373,23 @@ def unusable_origin_reason(text: str) -> Optional[str]:
     return None
 
 
+def _regex_by_accident(entry: OriginEntry) -> Optional[str]:
+    """An origin spelled out literally that flask-cors takes for a regex (an
+    IPv6 address has brackets) and that, as a regex, does not match itself."""
+    literal = entry.text.lower()
+    if entry.compiled or not entry.is_regex or browser_origin(literal) is None or entry.accepts(literal):
+        return None
+    hints = "".join(sorted(set(entry.text) & flaskcors.REGEX_HINT_CHARS))
+    return (
+        f"flask-cors treats it as a regular expression because it contains {hints!r}, and as a regex it does not "
+        "match the origin it spells; escape it with re.escape()"
+    )
+
+
 def check_unusable_origin(policy: Policy) -> Iterator[Finding]:
     for registration, scope, entries in origin_scopes(policy):
         for entry in entries:
-            if entry.is_regex:
-                continue
-            reason = unusable_origin_reason(entry.text)
+            reason = _regex_by_accident(entry) if entry.is_regex else unusable_origin_reason(entry.text)
             if reason:
                 yield UNUSABLE_ORIGIN.finding(
                     entry.where, f"origin {entry.shown()} can never match a browser's Origin header: {reason}"

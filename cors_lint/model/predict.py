@@ -1,0 +1,67 @@
+"""What a registration answers: the CORS headers flask-cors adds to the
+response for a given request, predicted from the policy model.
+
+Used by the tests to check the model against the real library, and useful
+for explaining a policy.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+from urllib.parse import unquote
+
+from cors_lint.model import flaskcors
+from cors_lint.model.flaskcors import Headers, StartupError
+from cors_lint.model.policy import NotConcrete, Registration, Scope, concrete
+
+
+class CannotPredict(Exception):
+    """Part of the configuration is unknown, so the answer is too."""
+
+
+def _computed(scope: Scope) -> flaskcors.ComputedOptions:
+    if scope.failure is not None:
+        raise scope.failure
+    if scope.computed is None:
+        raise CannotPredict(scope.unknown.reason if scope.unknown else "options not known")
+    return scope.computed
+
+
+def _resource_pattern(scope: Scope) -> flaskcors.PatternLike:
+    if scope.resource is None:
+        raise CannotPredict("resources not known")
+    try:
+        return flaskcors.resolve_pattern(concrete(scope.resource), ignore_case=False)
+    except NotConcrete as missing:
+        raise CannotPredict(missing.unknown.reason) from None
+
+
+def predict(
+    registration: Registration, path: str, method: str = "GET", headers: Mapping[str, str] = {}
+) -> Headers:
+    """The headers one registration adds. Raises StartupError where
+    flask-cors raises, CannotPredict where the model lacks a value."""
+    if registration.failure is not None:
+        raise registration.failure
+    if registration.kind == "decorator":
+        return flaskcors.cors_headers(_computed(registration.scopes[0]), headers, method)
+    # init_app builds every resource up front: one failure stops it.
+    patterns = [_resource_pattern(scope) for scope in registration.scopes]
+    computed = [_computed(scope) for scope in registration.scopes]
+    for pattern, options in zip(patterns, computed):
+        if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
+            return flaskcors.cors_headers(options, headers, method)
+    return ()
+
+
+def predict_app(
+    registrations: Sequence[Registration], path: str, method: str = "GET", headers: Mapping[str, str] = {}
+) -> Headers:
+    """Several extension registrations on one app: Flask runs after-request
+    hooks last-registered first, and a hook that finds
+    Access-Control-Allow-Origin already set leaves the response alone."""
+    for registration in reversed(registrations):
+        answer = predict(registration, path, method, headers)
+        if any(name == flaskcors.ACL_ORIGIN for name, _ in answer):
+            return answer
+    return ()
