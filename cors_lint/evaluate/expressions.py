@@ -82,14 +82,18 @@ class Evaluator:
             return self._add(node, where, following, depth)
         if isinstance(node, cst.FormattedString):
             if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
-                return self._string(node, where)
+                # An f-string without substitutions is the same string without the f.
+                text = "".join(part.value for part in node.parts)  # type: ignore[union-attr]
+                prefix = node.start.lower().replace("f", "")
+                return self._string(cst.SimpleString(prefix + text + node.end), where)
             return Unknown("f-string with substitutions", where)
         return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
 
     def _string(self, node: cst.BaseExpression, where: Span) -> Value:
+        code = node.value if isinstance(node, cst.SimpleString) else self.index.code(node)
         try:
             # Parentheses let an implicit concatenation span lines (and comments).
-            value = ast.literal_eval("(" + self.index.code(node) + "\n)")
+            value = ast.literal_eval("(" + code + "\n)")
         except (ValueError, SyntaxError):
             return Unknown("string literal could not be read", where)
         if isinstance(value, bytes):

@@ -106,8 +106,12 @@ class Registration:
     app: Optional[str]  # the app expression (extensions)
     context: str  # enclosing function, to tell apart ``app`` in two factories
     layers: Tuple[OptionLayer, ...]
+    settings: Tuple[Setting, ...]  # merged from the layers, before per-resource options
     scopes: Tuple[Scope, ...]
     failure: Optional[StartupError]  # raised before any resource is built
+
+    def setting(self, name: str) -> Setting:
+        return next(setting for setting in self.settings if setting.name == name)
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,7 @@ def _extension(label: str, where: Span, app: Optional[str], context: str, layers
             settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where)
             computed, scope_failure, unknown = _compute(settings)
             scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
-    return Registration("extension", label, where, app, context, layers, tuple(scopes), failure)
+    return Registration("extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure)
 
 
 def _resource_entries(
@@ -316,4 +320,6 @@ def _decorator(decorator: DecoratorCall, evaluator: Evaluator) -> Registration:
     settings = _merge((layer,), decorator.where)
     computed, failure, unknown = _compute(settings)
     scope = Scope(None, tuple(settings.values()), computed, failure, unknown)
-    return Registration("decorator", f"@cross_origin(){view}", decorator.where, None, decorator.scope, (layer,), (scope,), None)
+    return Registration(
+        "decorator", f"@cross_origin(){view}", decorator.where, None, decorator.scope, (layer,), scope.settings, (scope,), None
+    )

@@ -134,6 +134,8 @@ class _Walk:
         if index is not None and index in self.steering.repeat_text:
             return self.steering.repeat_text[index]
         count = low if self.steering.fewest else max(low, min(1, high))
+        if single_char and count == 1 and high >= len(_WORD) and all(_accepts(sub[0], char) for char in _WORD):
+            return _WORD  # reads like a host name in witnesses: app.example.com
         return body * count
 
 
@@ -145,6 +147,21 @@ _CATEGORY_TESTS = {
     sre_constants.CATEGORY_WORD: lambda char: char.isalnum() or char == "_",
     sre_constants.CATEGORY_NOT_WORD: lambda char: not (char.isalnum() or char == "_"),
 }
+
+
+_WORD = "app"
+
+
+def _accepts(node: Any, char: str) -> bool:
+    """Does a single-character node (``.``, ``[...]``, a literal) match ``char``?"""
+    op, av = node
+    if op is sre_constants.ANY:
+        return char != "\n"
+    if op is sre_constants.IN:
+        return class_contains(av, char)
+    if op is sre_constants.NOT_LITERAL:
+        return chr(av) != char
+    return op is sre_constants.LITERAL and chr(av) == char
 
 
 def class_contains(items: List[Any], char: str) -> bool:

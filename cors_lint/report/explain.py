@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Iterable
 
 from cors_lint.rules.base import Rule
@@ -16,17 +17,21 @@ def explain(rule: Rule) -> str:
         rule.summary,
         "",
         "What it does",
-        _indent(rule.what),
+        _wrap(rule.what),
         "",
         "Why is this bad?",
-        _indent(rule.why),
+        _wrap(rule.why),
     ]
     if rule.bad:
         parts += ["", "Example", _indent(rule.bad.rstrip())]
     if rule.good:
         parts += ["", "Use instead", _indent(rule.good.rstrip())]
-    parts += ["", "Fix", _indent(rule.fix)]
+    parts += ["", "Fix", _wrap(rule.fix)]
     return "\n".join(parts) + "\n"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=88, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
 
 
 def _indent(text: str) -> str:

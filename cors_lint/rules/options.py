@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import timedelta
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from cors_lint.evaluate.values import Known, describe
 from cors_lint.findings import Finding, Severity
@@ -39,7 +39,6 @@ def _first_scope(registration: Registration) -> Scope:
 
 def check_unknown_option(policy: Policy) -> Iterator[Finding]:
     for registration in policy.registrations:
-        scope = _first_scope(registration)
         for layer in registration.layers:
             for ignored in layer.ignored:
                 meaning = (
@@ -52,19 +51,19 @@ def check_unknown_option(policy: Policy) -> Iterator[Finding]:
             for option in layer.given:
                 if option.name in flaskcors.OPTION_NAMES:
                     continue
-                yield UNKNOWN_OPTION.finding(option.where, _unknown_message(option.name, layer.label, scope))
+                yield UNKNOWN_OPTION.finding(option.where, _unknown_message(option.name, layer.label, registration.setting))
         for scope in registration.scopes:
             layer = scope.resource_layer
             for option in layer.given if layer else ():
                 if option.name not in flaskcors.OPTION_NAMES:
-                    yield UNKNOWN_OPTION.finding(option.where, _unknown_message(option.name, layer.label, scope))
+                    yield UNKNOWN_OPTION.finding(option.where, _unknown_message(option.name, layer.label, scope.setting))
 
 
-def _unknown_message(name: str, where: str, scope: Scope) -> str:
+def _unknown_message(name: str, where: str, setting_of: Callable[[str], Setting]) -> str:
     suggestion = _suggestion(name)
     message = f"unknown option {name!r} in {where} is ignored by flask-cors"
     if suggestion:
-        setting = scope.setting(suggestion)
+        setting = setting_of(suggestion)
         message += f" (did you mean {suggestion!r}?); {suggestion!r} is {_in_force(setting)}"
     return message
 

@@ -1,0 +1,167 @@
+"""The command as users run it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cors_lint import __version__
+from cors_lint.report.explain import markdown, rule_table
+from cors_lint.rules import ALL_RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+JSON_KEYS = {"code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness"}
+
+
+def cors_lint(*arguments: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cors_lint", *arguments], input=stdin, capture_output=True, cwd=cwd, timeout=120
+    )
+
+
+def test_fixtures_directory_reports_findings_and_exits_1() -> None:
+    result = cors_lint("fixtures")
+    assert result.returncode == 1
+    output = result.stdout.decode()
+    assert "fixtures/any_origin.py:11:1: CRS101 [error]" in output
+    assert "    witness: https://attacker.example" in output
+    assert output.rstrip().splitlines()[-1].endswith("files checked")
+
+
+def test_json_output_schema() -> None:
+    result = cors_lint("--format", "json", "fixtures")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["version"] == __version__
+    assert document["findings"]
+    for finding in document["findings"]:
+        assert set(finding) == JSON_KEYS
+        assert finding["severity"] in {"error", "warning", "note"}
+        assert finding["line"] >= 1 and finding["column"] >= 1
+        assert (finding["end_line"], finding["end_column"]) >= (finding["line"], finding["column"])
+        assert finding["witness"] is None or isinstance(finding["witness"], str)
+    keys = [(f["path"], f["line"], f["column"]) for f in document["findings"]]
+    assert keys == sorted(keys)
+
+
+def test_output_is_deterministic() -> None:
+    first = cors_lint("--format", "json", "fixtures").stdout
+    second = subprocess.run(
+        [sys.executable, "-m", "cors_lint", "--format", "json", "fixtures"],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+        timeout=120,
+    ).stdout
+    assert first == second
+
+
+def test_clean_file_exits_0() -> None:
+    result = cors_lint("fixtures/clean_app.py")
+    assert result.returncode == 0
+    assert result.stdout.decode().strip() == "0 findings (0 errors, 0 warnings, 0 notes) in 1 file checked"
+
+
+@pytest.mark.parametrize(
+    "arguments, code",
+    [
+        (["--select", "CRS309", "fixtures/options.py"], 0),  # notes do not fail by default
+        (["--select", "CRS309", "--fail-on", "note", "fixtures/options.py"], 1),
+        (["--fail-on", "error", "fixtures/resources.py"], 0),
+        (["--ignore", "CRS1,CRS3", "fixtures/any_origin.py"], 0),
+        (["--select", "CRS1", "--ignore", "CRS102", "fixtures/duplicate_registration.py"], 0),
+    ],
+)
+def test_selection_and_fail_on(arguments, code) -> None:
+    assert cors_lint(*arguments).returncode == code
+
+
+def test_select_filters_codes() -> None:
+    document = json.loads(cors_lint("--format", "json", "--select", "CRS104", "fixtures").stdout)
+    assert {finding["code"] for finding in document["findings"]} == {"CRS104"}
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["does/not/exist.py"], "path does not exist: does/not/exist.py"),
+        ([], "give at least one PATH"),
+        (["--select", "XYZ", "fixtures"], "'XYZ' is not a rule code"),
+        (["--explain", "CRS999"], "unknown rule"),
+        (["--format", "xml", "fixtures"], "Invalid value for '--format'"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(arguments, message) -> None:
+    result = cors_lint(*arguments)
+    assert result.returncode == 2
+    assert message in result.stderr.decode()
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_explain_reads_like_a_rule_page() -> None:
+    result = cors_lint("--explain", "crs101")
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    for heading in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix"):
+        assert f"\n{heading}\n" in text
+    assert text.startswith("CRS101 any-origin-with-credentials [error]")
+
+
+def test_list_rules_and_version() -> None:
+    listing = cors_lint("--list-rules").stdout.decode()
+    assert all(rule.code in listing for rule in ALL_RULES)
+    assert cors_lint("--version").stdout.decode().strip() == f"cors-lint, version {__version__}"
+
+
+def test_standard_input() -> None:
+    result = cors_lint("-", stdin=b"from flask_cors import CORS\nCORS(app, supports_credentials=True)\n")
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("-:2:1: CRS101 [error]")
+
+
+def test_walks_directories_skipping_virtual_environments_and_excludes(tmp_path: Path) -> None:
+    source = b"from flask_cors import CORS\nCORS(app)\n"
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "app.py").write_bytes(source)
+    (tmp_path / "pkg" / "generated.py").write_bytes(source)
+    (tmp_path / "pkg" / "notes.txt").write_bytes(source)
+    for skipped in ("node_modules", ".git", "__pycache__", "env"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "app.py").write_bytes(source)
+    (tmp_path / "env" / "pyvenv.cfg").write_bytes(b"home = /usr\n")
+    result = cors_lint("--format", "json", "--exclude", "generated.py", str(tmp_path))
+    paths = {finding["path"] for finding in json.loads(result.stdout)["findings"]}
+    assert paths == {str(tmp_path / "pkg" / "app.py")}
+
+
+def test_unreadable_and_broken_files_are_findings_not_crashes(tmp_path: Path) -> None:
+    (tmp_path / "bad_encoding.py").write_bytes(b"# -*- coding: no-such-codec -*-\nimport flask_cors\n")
+    (tmp_path / "latin.py").write_bytes(b"\xff\xfe import flask_cors\n")
+    (tmp_path / "good.py").write_bytes(b"from flask_cors import CORS\nCORS(app)\n")
+    result = cors_lint("--format", "json", str(tmp_path))
+    findings = json.loads(result.stdout)["findings"]
+    by_file = {Path(f["path"]).name: f["code"] for f in findings}
+    assert by_file == {"bad_encoding.py": "CRS001", "latin.py": "CRS001", "good.py": "CRS102"}
+    assert result.returncode == 1
+
+
+def test_text_output_escapes_control_characters(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_bytes(b'from flask_cors import CORS\nCORS(app, origins=["https://a.example/\\x1b[31m"])\n')
+    output = cors_lint(str(tmp_path / "app.py")).stdout.decode()
+    assert "\x1b" not in output and "\\x1b" in output
+
+
+def test_docs_rules_md_is_generated_from_the_rules() -> None:
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == markdown(ALL_RULES), (
+        "docs/rules.md is stale: python -m cors_lint.report.explain > docs/rules.md"
+    )
+
+
+def test_readme_rule_table_is_current() -> None:
+    assert rule_table(ALL_RULES) in (ROOT / "README.md").read_text(encoding="utf-8")

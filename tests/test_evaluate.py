@@ -1,0 +1,115 @@
+"""The evaluator: expressions to values, unknown never guessed."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import pytest
+
+from cors_lint.evaluate.expressions import Evaluator
+from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Unknown
+from cors_lint.find.source import SourceIndex
+from cors_lint.model.policy import concrete
+
+
+def evaluate_last(source: str):
+    """Evaluate the value of the last statement, ``RESULT = <expr>``."""
+    module = cst.parse_module(source)
+    index = SourceIndex(module)
+    statement = module.body[-1].body[0]
+    assert isinstance(statement, cst.Assign)
+    return Evaluator(index).evaluate(statement.value)
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('RESULT = "a"', "a"),
+        ('RESULT = r"https://.*\\.example\\.com"', r"https://.*\.example\.com"),
+        ('RESULT = ("https://"\n    "app.example.com")', "https://app.example.com"),
+        ('RESULT = "https://" + "app.example.com"', "https://app.example.com"),
+        ("RESULT = 3600", 3600),
+        ("RESULT = -1", -1),
+        ("RESULT = True", True),
+        ("RESULT = None", None),
+        ('RESULT = f"plain"', "plain"),
+        ('RESULT = ["a", ("b",)]', ["a", ("b",)]),
+        ('RESULT = {"a", "a"}', ["a"]),
+        ('RESULT = {"k": 1, **{"k": 2, "j": 3}}', {"k": 2, "j": 3}),
+        ('RESULT = dict(origins="*", max_age=5)', {"origins": "*", "max_age": 5}),
+        ('X = ["a"]\nRESULT = list(X) + ["b"]', ["a", "b"]),
+        ('X = ("a", "b")\nRESULT = [*X, "c"]', ["a", "b", "c"]),
+        ('RESULT = "a, b".split(", ")', ["a", "b"]),
+        ('RESULT = "a b".split()', ["a", "b"]),
+    ],
+)
+def test_known_values(source: str, expected) -> None:
+    value = evaluate_last(source)
+    assert isinstance(value, Known), value
+    assert concrete(value) == expected
+
+
+def test_re_compile_keeps_flags_and_is_case_sensitive_by_default() -> None:
+    value = evaluate_last('import re\nRESULT = re.compile(r"^https://a\\.example$", re.I | re.X)')
+    assert value.value == Pattern(r"^https://a\.example$", re.IGNORECASE | re.VERBOSE)
+    plain = evaluate_last('from re import compile as c\nRESULT = c("x")')
+    assert plain.value == Pattern("x", 0)
+
+
+def test_timedelta() -> None:
+    value = evaluate_last("import datetime\nRESULT = datetime.timedelta(1, hours=2, minutes=1)")
+    assert value.value == Duration(86400 + 7200 + 60)
+    aliased = evaluate_last("from datetime import timedelta as td\nRESULT = td(weeks=1)")
+    assert aliased.value == Duration(604800)
+
+
+def test_names_follow_single_assignments_inside_functions_too() -> None:
+    source = 'ORIGINS = ["https://a.example"]\ndef f():\n    local = ORIGINS\n    return local\nRESULT = ORIGINS'
+    assert concrete(evaluate_last(source)) == ["https://a.example"]
+
+
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("RESULT = load()", "result of calling load()"),
+        ('import os\nRESULT = os.environ["X"]', "cannot evaluate"),
+        ("X = 1\nX = 2\nRESULT = X", "assigned 2 times"),
+        ("from settings import X\nRESULT = X", "imported"),
+        ("RESULT = UNDEFINED", "not defined"),
+        ('RESULT = f"{x}"', "f-string"),
+        ("RESULT = [*load()]", "unpacking"),
+        ('RESULT = b"bytes"', "bytes"),
+        ("A = B\nB = A\nRESULT = A", "itself"),
+        ('RESULT = "".split("")', "empty separator"),
+    ],
+)
+def test_unknown_values_carry_a_reason(source: str, reason: str) -> None:
+    value = evaluate_last(source)
+    assert isinstance(value, Unknown)
+    assert reason in value.reason
+
+
+def test_values_carry_the_location_of_their_definition() -> None:
+    value = evaluate_last('X = [\n    "https://a.example",\n]\nRESULT = X')
+    assert isinstance(value.value, Sequence)
+    element = value.value.items[0]
+    assert (element.where.line, element.where.column) == (2, 5)
+
+
+def test_deep_nesting_becomes_unknown_not_a_crash() -> None:
+    value = evaluate_last("RESULT = " + "[" * 80 + "]" * 80)
+    assert isinstance(concrete_or_unknown(value), Unknown)
+
+
+def concrete_or_unknown(value):
+    from cors_lint.evaluate.values import first_unknown
+
+    return first_unknown(value)
+
+
+def test_mapping_lookup() -> None:
+    value = evaluate_last('RESULT = {"origins": "*"}')
+    assert isinstance(value.value, Mapping)
+    assert value.value.get("origins").value == "*"
+    assert value.value.get("missing") is None

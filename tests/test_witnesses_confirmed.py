@@ -1,0 +1,129 @@
+"""Witnesses are replayed against the real flask-cors.
+
+For every fixture finding that carries a witness, the options the linter
+evaluated for that place are given to flask-cors, and the witness request must
+be accepted (with credentials where the finding says so). Registrations with
+no expected finding must reject a set of standard attacker origins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+from oracle import OracleStartupError, accepted, ask, extension_app
+from test_fixtures import FIXTURE_FILES, expected_findings
+
+from cors_lint import lint_paths
+from cors_lint.engine import policy_of
+from cors_lint.model.origins import origin_entries
+from cors_lint.model.policy import NotConcrete, Scope, concrete
+
+ATTACKER_ORIGINS = [
+    "https://attacker.example",
+    "null",
+    "https://app.example.com.attacker.example",
+    "https://xexample.com",
+    "https://attackerexample.com",
+    "http://app.example.com",
+]
+PROBE_ORIGIN = "https://app.example.com"
+
+
+def runtime_options(scope: Scope) -> Dict[str, object]:
+    """The scope's effective options as flask-cors receives them, for a
+    single catch-all resource."""
+    return {
+        setting.name: concrete(setting.value)
+        for setting in scope.settings
+        if setting.name != "resources" and not setting.is_default
+    }
+
+
+def scopes_at(path: Path, line: int, column: int) -> List[Scope]:
+    policy = policy_of(path.read_bytes())
+    found = []
+    for registration in policy.registrations:
+        for scope in registration.scopes:
+            entries = origin_entries(scope.setting("origins"))
+            if isinstance(entries, list) and any(
+                (entry.where.line, entry.where.column) == (line, column) for entry in entries
+            ):
+                found.append(scope)
+    return found
+
+
+def origin_witnesses():
+    for path in FIXTURE_FILES:
+        for finding in lint_paths([str(path)]).findings:
+            if finding.witness and not finding.witness.startswith("/"):
+                yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
+
+
+def path_witnesses():
+    for path in FIXTURE_FILES:
+        for finding in lint_paths([str(path)]).findings:
+            if finding.witness and finding.witness.startswith("/"):
+                yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
+
+
+@pytest.mark.parametrize("path, finding", list(origin_witnesses()))
+def test_origin_witness_is_accepted_by_flask_cors(path: Path, finding) -> None:
+    scopes = [scope for scope in scopes_at(path, finding.where.line, finding.where.column) if scope.failure is None]
+    assert scopes, "the finding's place is an origin entry of a working scope"
+    confirmed = False
+    for scope in scopes:
+        app = extension_app([runtime_options(scope)])
+        grant = accepted(ask(app, "/probe", headers={"Origin": finding.witness}), finding.witness)
+        wants_credentials = "with credentials" in finding.message or finding.code == "CRS101"
+        confirmed |= grant["allowed"] and (grant["credentials"] or not wants_credentials)
+    assert confirmed, f"flask-cors does not grant {finding.witness}"
+
+
+@pytest.mark.parametrize("path, finding", list(path_witnesses()))
+def test_path_witness_is_covered_by_flask_cors(path: Path, finding) -> None:
+    policy = policy_of(path.read_bytes())
+    resources = [
+        concrete(scope.resource)
+        for registration in policy.registrations
+        for scope in registration.scopes
+        if scope.resource is not None and (scope.resource.where.line, scope.resource.where.column)
+        == (finding.where.line, finding.where.column)
+    ]
+    assert resources
+    app = extension_app([{"resources": {resources[0]: {}}, "origins": [PROBE_ORIGIN]}])
+    assert accepted(ask(app, finding.witness, headers={"Origin": PROBE_ORIGIN}), PROBE_ORIGIN)["allowed"]
+
+
+def unflagged_scopes():
+    for path in FIXTURE_FILES:
+        expected_lines = {line for line, _ in expected_findings(path)}
+        try:
+            policy = policy_of(path.read_bytes())
+        except Exception:  # noqa: BLE001 - the unparseable fixture has no policy
+            continue
+        for registration in policy.registrations:
+            lines = set(range(registration.where.line, registration.where.end_line + 1))
+            for scope in registration.scopes:
+                entries = origin_entries(scope.setting("origins"))
+                if isinstance(entries, list):
+                    lines |= {entry.where.line for entry in entries}
+            if lines & expected_lines:
+                continue
+            for index, scope in enumerate(registration.scopes):
+                try:
+                    options = runtime_options(scope)
+                except NotConcrete:
+                    continue  # unknown values: nothing is claimed
+                yield pytest.param(options, id=f"{path.name}:{registration.where.line}:{index}")
+
+
+@pytest.mark.parametrize("options", list(unflagged_scopes()))
+def test_unflagged_configuration_rejects_attacker_origins(options) -> None:
+    try:
+        app = extension_app([options])
+    except OracleStartupError:
+        pytest.fail("a configuration without findings must start")
+    for origin in ATTACKER_ORIGINS:
+        assert not accepted(ask(app, "/probe", headers={"Origin": origin}), origin)["allowed"], origin
