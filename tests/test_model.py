@@ -23,7 +23,7 @@ def entry(text: str, compiled: bool = False, flags: int = 0) -> OriginEntry:
     "pattern, fewest, default",
     [
         (r"https?://(www\.)?example\.com$", "http://example.com", "https://www.example.com"),
-        (r"^https://[a-z0-9-]+\.example\.com$", "https://a.example.com", "https://a.example.com"),
+        (r"^https://[a-z0-9-]+\.example\.com$", "https://app.example.com", "https://app.example.com"),
         (r"https://(app|www)\.example\.com", "https://app.example.com", "https://app.example.com"),
         (r"/api/*", "/api", "/api/"),
         (r"(a)\1", "aa", "aa"),
