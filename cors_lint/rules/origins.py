@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional, Tuple
+from typing import Callable, Iterator, List, Optional, Tuple
 
 from cors_lint.evaluate.values import Known, Pattern, Sequence, python_string
 from cors_lint.findings import Finding, Severity
@@ -169,17 +169,29 @@ def _analysable_regexes(policy: Policy) -> Iterator[Tuple[Registration, Scope, O
                 yield registration, scope, entry, intent
 
 
-def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
+def _regex_bypasses(
+    policy: Policy,
+    rule: Rule,
+    find_witness: Callable[[OriginEntry, witnesses.Intent], Optional[str]],
+    explain: Callable[[OriginEntry, str, str], str],
+) -> Iterator[Finding]:
+    """Findings for regex entries where ``find_witness`` finds a bypass;
+    ``explain(entry, witness, where_said)`` words the message."""
     for registration, scope, entry, intent in _analysable_regexes(policy):
-        witness = witnesses.suffix_witness(entry, intent)
+        witness = find_witness(entry, intent)
         if witness:
-            yield UNANCHORED_REGEX.finding(
-                entry.where,
-                f"origin regex {entry.shown()} is not anchored at the end{_where_said(registration, scope)}: "
-                f"flask-cors uses re.match, a prefix match, so it also accepts {witness}{credentials_note(scope)}",
-                witness=witness,
-                severity=credentials_severity(scope),
-            )
+            message = explain(entry, witness, _where_said(registration, scope)) + credentials_note(scope)
+            yield rule.finding(entry.where, message, witness=witness, severity=credentials_severity(scope))
+
+
+def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
+    return _regex_bypasses(
+        policy,
+        UNANCHORED_REGEX,
+        witnesses.suffix_witness,
+        lambda entry, witness, where: f"origin regex {entry.shown()} is not anchored at the end{where}: flask-cors "
+        f"uses re.match, a prefix match, so it also accepts {witness}",
+    )
 
 
 UNANCHORED_REGEX = Rule(
@@ -201,17 +213,13 @@ UNANCHORED_REGEX = Rule(
 
 
 def check_unescaped_dot(policy: Policy) -> Iterator[Finding]:
-    for registration, scope, entry, intent in _analysable_regexes(policy):
-        witness = witnesses.dot_witness(entry, intent)
-        if witness:
-            yield UNESCAPED_DOT.finding(
-                entry.where,
-                f"origin regex {entry.shown()} has an unescaped '.' in the host{_where_said(registration, scope)}: "
-                f"'.' matches any character, so it also accepts {witness}, a domain anyone can register"
-                f"{credentials_note(scope)}",
-                witness=witness,
-                severity=credentials_severity(scope),
-            )
+    return _regex_bypasses(
+        policy,
+        UNESCAPED_DOT,
+        witnesses.dot_witness,
+        lambda entry, witness, where: f"origin regex {entry.shown()} has an unescaped '.' in the host{where}: '.' "
+        f"matches any character, so it also accepts {witness}, a domain anyone can register",
+    )
 
 
 UNESCAPED_DOT = Rule(
@@ -232,17 +240,13 @@ UNESCAPED_DOT = Rule(
 
 
 def check_open_prefix(policy: Policy) -> Iterator[Finding]:
-    for registration, scope, entry, intent in _analysable_regexes(policy):
-        witness = witnesses.prefix_witness(entry, intent)
-        if witness:
-            yield OPEN_PREFIX.finding(
-                entry.where,
-                f"origin regex {entry.shown()} lets anything stand before the domain name"
-                f"{_where_said(registration, scope)}: without a '\\.' boundary it accepts {witness}"
-                f"{credentials_note(scope)}",
-                witness=witness,
-                severity=credentials_severity(scope),
-            )
+    return _regex_bypasses(
+        policy,
+        OPEN_PREFIX,
+        witnesses.prefix_witness,
+        lambda entry, witness, where: f"origin regex {entry.shown()} lets anything stand before the domain name"
+        f"{where}: without a '\\.' boundary it accepts {witness}",
+    )
 
 
 OPEN_PREFIX = Rule(
