@@ -22,7 +22,7 @@ class LintRun:
 
 
 def lint_source(
-    source: bytes, path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
+    source: "str | bytes", path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> "List[Finding]":
     """Findings for one file's contents."""
     from cors_lint import engine

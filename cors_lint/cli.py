@@ -1,4 +1,5 @@
-"""The ``cors-lint`` command: options in, ``lint_paths`` out, a formatter.
+"""The ``cors-lint`` command: options and configuration in, ``lint_paths``
+out, a formatter.
 
 No analysis happens here. libcst is imported only when files are linted, so
 ``--version`` and ``--help`` stay fast.
@@ -13,26 +14,18 @@ import click
 
 from cors_lint import __version__
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 SEVERITIES = ("error", "warning", "note")
 
 
-def _codes(text: Optional[str]) -> Tuple[str, ...]:
-    if not text:
-        return ()
+def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
+    if text is None:
+        return None
     return tuple(code.strip().upper() for code in text.split(",") if code.strip())
 
 
-def _check_codes(codes: Sequence[str], option: str) -> None:
-    from cors_lint.rules import ALL_RULES
-
-    for code in codes:
-        if not any(rule.code.startswith(code) for rule in ALL_RULES):
-            raise click.UsageError(f"{option}: {code!r} is not a rule code or prefix (see --list-rules)")
-
-
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path(exists=False, dir_okay=True, allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to report (e.g. CRS1,CRS306).")
 @click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to leave out.")
@@ -40,10 +33,12 @@ def _check_codes(codes: Sequence[str], option: str) -> None:
 @click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding of this severity or above is reported.",
+    help="Exit 1 when a finding of this severity or above is reported.  [default: warning]",
 )
+@click.option("--config", "config_path", metavar="FILE", help="Read [tool.cors-lint] from FILE instead of searching.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--stdin-filename", metavar="PATH", help="Name to report (and match config against) for '-'.")
+@click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by '# noqa'.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Findings only, no summary line.")
@@ -55,7 +50,11 @@ def main(
     select: Optional[str],
     ignore: Optional[str],
     exclude: Tuple[str, ...],
-    fail_on: str,
+    fail_on: Optional[str],
+    config_path: Optional[str],
+    isolated: bool,
+    stdin_filename: Optional[str],
+    show_suppressed: bool,
     list_rules: bool,
     explain: Optional[str],
     quiet: bool,
@@ -63,8 +62,11 @@ def main(
 ) -> None:
     """Check the flask-cors configuration of Flask code under PATHS.
 
-    Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error or
-    internal error.
+    Settings come from the nearest pyproject.toml with a [tool.cors-lint]
+    table; command-line options replace them.
+
+    Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage,
+    configuration or internal error.
     """
     if list_rules:
         from cors_lint.report.explain import rule_table
@@ -83,11 +85,19 @@ def main(
         return
     if not paths:
         raise click.UsageError("give at least one PATH (a file, a directory, or - for standard input)")
-    selected, ignored = _codes(select), _codes(ignore)
-    _check_codes(selected, "--select")
-    _check_codes(ignored, "--ignore")
+
+    from cors_lint import config
+
     try:
-        findings, files_checked = _lint(paths, exclude, selected, ignored)
+        settings = config.merged(
+            config.settings_for(config_path, isolated),
+            {"select": _codes(select), "ignore": _codes(ignore), "exclude": exclude, "fail_on": fail_on},
+        )
+        _check_codes(settings)
+    except config.ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        findings, files_checked = _lint(paths, settings, stdin_filename)
     except click.UsageError:
         raise
     except Exception as error:  # noqa: BLE001 - one line, not a traceback, unless asked
@@ -95,30 +105,47 @@ def main(
             raise
         click.echo(f"cors-lint: internal error: {type(error).__name__}: {error} (run with --debug for details)", err=True)
         sys.exit(2)
-    _report(findings, files_checked, output_format, quiet)
+    reported = [finding for finding in findings if show_suppressed or finding.suppressed_by is None]
+    _report(reported, files_checked, output_format, quiet)
     from cors_lint.findings import Severity
 
-    threshold = Severity.parse(fail_on)
-    sys.exit(1 if any(finding.severity >= threshold for finding in findings) else 0)
+    threshold = Severity.parse(settings.fail_on)
+    failing = [f for f in findings if f.suppressed_by is None and f.severity >= threshold]
+    sys.exit(1 if failing else 0)
 
 
-def _lint(paths: Sequence[str], exclude: Sequence[str], select: Sequence[str], ignore: Sequence[str]):
+def _check_codes(settings) -> None:
+    from cors_lint import config
+    from cors_lint.rules import ALL_RULES
+
+    known = [rule.code for rule in ALL_RULES]
+    config.check_codes(settings.select, known, "select")
+    config.check_codes(settings.ignore, known, "ignore")
+    for pattern, codes in settings.per_file_ignores:
+        config.check_codes(codes, known, f"per-file-ignores {pattern!r}")
+
+
+def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str]):
     from cors_lint import files, lint_paths, lint_source
+    from cors_lint.findings import code_selected
 
     findings: List = []
     files_checked = 0
-    file_paths = [path for path in paths if path != "-"]
     if "-" in paths:
-        findings.extend(lint_source(click.get_binary_stream("stdin").read(), "-", select, ignore))
+        name = stdin_filename or "-"
+        findings.extend(lint_source(click.get_binary_stream("stdin").read(), name, settings.select, settings.ignore))
         files_checked += 1
+    file_paths = [path for path in paths if path != "-"]
     if file_paths:
         try:
-            run = lint_paths(file_paths, exclude, select, ignore)
+            run = lint_paths(file_paths, settings.exclude, settings.select, settings.ignore)
         except files.MissingPath as missing:
             raise click.UsageError(f"path does not exist: {missing}") from None
         findings.extend(run.findings)
         files_checked += run.files_checked
-    return findings, files_checked
+    # per-file-ignores: a second selection, by path.
+    kept = [f for f in findings if code_selected(f.code, (), settings.ignored_for(f.path))]
+    return kept, files_checked
 
 
 def _report(findings: Sequence, files_checked: int, output_format: str, quiet: bool) -> None:
@@ -126,6 +153,14 @@ def _report(findings: Sequence, files_checked: int, output_format: str, quiet: b
         from cors_lint.report import json_output
 
         click.echo(json_output.render(findings, __version__), nl=False)
+    elif output_format == "sarif":
+        from cors_lint.report import sarif
+
+        click.echo(sarif.render(findings, __version__), nl=False)
+    elif output_format == "github":
+        from cors_lint.report import github
+
+        click.echo(github.render(findings), nl=False)
     else:
         from cors_lint.report import text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from typing import List, Sequence
+from typing import List, Sequence, Union
 
 import libcst as cst
 
@@ -19,28 +19,34 @@ from cors_lint.find.source import SourceIndex, parse
 from cors_lint.find.visitor import find_sites
 from cors_lint.findings import Finding, code_selected, deduplicate
 from cors_lint.model.policy import Policy, build_policy
+from cors_lint.noqa import noqa_comments, suppressing_comment
 from cors_lint.rules import ALL_RULES
 from cors_lint.rules.parse import INTERNAL_ERROR, UNPARSEABLE
 
 # A file that never mentions flask_cors cannot import it: no need to parse it.
-CANDIDATE_MARKERS = (b"flask_cors",)
+CANDIDATE_MARKER = "flask_cors"
 FILE_START = Span(1, 1, 1, 1)
 
-
-def is_candidate(source: bytes) -> bool:
-    return any(marker in source for marker in CANDIDATE_MARKERS)
+Source = Union[str, bytes]  # bytes from disk; str from editors and flake8
 
 
-def policy_of(source: bytes) -> Policy:
+def is_candidate(source: Source) -> bool:
+    if isinstance(source, bytes):
+        return CANDIDATE_MARKER.encode() in source
+    return CANDIDATE_MARKER in source
+
+
+def policy_of(source: Source) -> Policy:
     """The policy model of one module (raises on unparseable input)."""
     index = SourceIndex(parse(source))
     return build_policy(find_sites(index), Evaluator(index))
 
 
 def lint_source(
-    source: bytes, path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
+    source: Source, path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> List[Finding]:
-    """All findings for one file's bytes, sorted, selected by code prefix."""
+    """All findings for one file's bytes, sorted, selected by code prefix;
+    findings silenced by ``# noqa`` are included, marked ``suppressed_by``."""
     return _selected(_analyse(source), path, select, ignore)
 
 
@@ -60,11 +66,12 @@ def _selected(findings: List[Finding], path: str, select: Sequence[str], ignore:
     ]
 
 
-def _analyse(source: bytes) -> List[Finding]:
+def _analyse(source: Source) -> List[Finding]:
     if not is_candidate(source):
         return []
     try:
-        policy = policy_of(source)
+        index = SourceIndex(parse(source))
+        policy = build_policy(find_sites(index), Evaluator(index))
     except cst.ParserSyntaxError as error:
         return [_syntax_error(source, error)]
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
@@ -74,13 +81,28 @@ def _analyse(source: bytes) -> List[Finding]:
     except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
         return [_internal_error(error)]
     try:
-        findings = [finding for rule in ALL_RULES if rule.check for finding in rule.check(policy)]
+        return _apply_noqa(check_policy(policy), index)
     except Exception as error:  # noqa: BLE001 - same reason
         return [_internal_error(error)]
-    return deduplicate(findings)
 
 
-def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> Finding:
+def _apply_noqa(findings: List[Finding], index: SourceIndex) -> List[Finding]:
+    comments = noqa_comments(index.module.code)
+    if not comments:
+        return findings
+    statements = index.statement_lines()
+    return [
+        dataclasses.replace(finding, suppressed_by=suppressing_comment(finding.code, finding.where.line, statements, comments))
+        for finding in findings
+    ]
+
+
+def check_policy(policy: Policy) -> List[Finding]:
+    """Every rule's findings on one module's policy, deduplicated and sorted."""
+    return deduplicate(finding for rule in ALL_RULES if rule.check for finding in rule.check(policy))
+
+
+def _syntax_error(source: Source, error: cst.ParserSyntaxError) -> Finding:
     """Python's own compiler usually names the real mistake ("'(' was never
     closed") and its place; libcst's parser only where it gave up."""
     try:

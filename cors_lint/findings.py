@@ -31,6 +31,7 @@ class Finding:
     message: str
     witness: Optional[str] = None
     path: str = ""
+    suppressed_by: Optional[int] = None  # line of the ``# noqa`` comment that silences it
 
     def sort_key(self) -> Tuple:
         return (self.path, self.where, self.code, self.message)

@@ -7,7 +7,7 @@ for explaining a policy.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import List, Mapping, Sequence, Tuple
 from urllib.parse import unquote
 
 from cors_lint.model import flaskcors
@@ -36,19 +36,22 @@ def _resource_pattern(scope: Scope) -> flaskcors.PatternLike:
         raise CannotPredict(missing.unknown.reason) from None
 
 
+def _resources(registration: Registration) -> List[Tuple[flaskcors.PatternLike, flaskcors.ComputedOptions]]:
+    """What ``init_app`` builds, all up front: any failure stops it."""
+    if registration.failure is not None:
+        raise registration.failure
+    patterns = [_resource_pattern(scope) for scope in registration.scopes]
+    return list(zip(patterns, [_computed(scope) for scope in registration.scopes]))
+
+
 def predict(
     registration: Registration, path: str, method: str = "GET", headers: Mapping[str, str] = {}
 ) -> Headers:
     """The headers one registration adds. Raises StartupError where
     flask-cors raises, CannotPredict where the model lacks a value."""
-    if registration.failure is not None:
-        raise registration.failure
     if registration.kind == "decorator":
         return flaskcors.cors_headers(_computed(registration.scopes[0]), headers, method)
-    # init_app builds every resource up front: one failure stops it.
-    patterns = [_resource_pattern(scope) for scope in registration.scopes]
-    computed = [_computed(scope) for scope in registration.scopes]
-    for pattern, options in zip(patterns, computed):
+    for pattern, options in _resources(registration):
         if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
             return flaskcors.cors_headers(options, headers, method)
     return ()
@@ -60,6 +63,9 @@ def predict_app(
     """Several extension registrations on one app: Flask runs after-request
     hooks last-registered first, and a hook that finds
     Access-Control-Allow-Origin already set leaves the response alone."""
+    for registration in registrations:
+        if registration.kind == "extension":
+            _resources(registration)  # a registration that fails stops the app
     for registration in reversed(registrations):
         answer = predict(registration, path, method, headers)
         if any(name == flaskcors.ACL_ORIGIN for name, _ in answer):

@@ -50,13 +50,20 @@ def markdown(rules: Iterable[Rule]) -> str:
     ]
     lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity} | {_cell(r.summary)} |" for r in rules]
     for rule in rules:
-        lines += ["", f"## {rule.code}", "", f"**{rule.name}** (default severity: {rule.severity})", "", rule.summary]
-        lines += ["", "### What it does", "", rule.what, "", "### Why is this bad?", "", rule.why]
-        if rule.bad:
-            lines += ["", "### Example", "", "```python", rule.bad.rstrip(), "```"]
-        if rule.good:
-            lines += ["", "### Use instead", "", "```python", rule.good.rstrip(), "```"]
-        lines += ["", "### Fix", "", rule.fix]
+        lines += ["", f"## {rule.code}", "", markdown_page(rule, heading_level=3).rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_page(rule: Rule, heading_level: int = 2) -> str:
+    """One rule's page in Markdown (docs/rules.md, SARIF help)."""
+    heading = "#" * heading_level
+    lines = [f"**{rule.name}** (default severity: {rule.severity})", "", rule.summary]
+    lines += ["", f"{heading} What it does", "", rule.what, "", f"{heading} Why is this bad?", "", rule.why]
+    if rule.bad:
+        lines += ["", f"{heading} Example", "", "```python", rule.bad.rstrip(), "```"]
+    if rule.good:
+        lines += ["", f"{heading} Use instead", "", "```python", rule.good.rstrip(), "```"]
+    lines += ["", f"{heading} Fix", "", rule.fix]
     return "\n".join(lines) + "\n"
 
 

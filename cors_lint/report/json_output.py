@@ -9,6 +9,7 @@ from cors_lint.findings import Finding
 
 
 def finding_object(finding: Finding) -> dict:
+    extra = {} if finding.suppressed_by is None else {"suppressed_by": finding.suppressed_by}
     return {
         "code": finding.code,
         "name": finding.name,
@@ -20,6 +21,7 @@ def finding_object(finding: Finding) -> dict:
         "end_column": finding.where.end_column,
         "message": finding.message,
         "witness": finding.witness,
+        **extra,
     }
 
 

@@ -15,8 +15,10 @@ def escape(text: str) -> str:
 
 def format_finding(finding: Finding) -> List[str]:
     where = finding.where
+    suppressed = f" (suppressed by # noqa on line {finding.suppressed_by})" if finding.suppressed_by is not None else ""
     lines = [
-        f"{escape(finding.path)}:{where.line}:{where.column}: {finding.code} [{finding.severity}] {escape(finding.message)}"
+        f"{escape(finding.path)}:{where.line}:{where.column}: {finding.code} [{finding.severity}] "
+        f"{escape(finding.message)}{suppressed}"
     ]
     if finding.witness is not None:
         lines.append(f"    witness: {escape(finding.witness)}")
@@ -28,6 +30,7 @@ def render(findings: Iterable[Finding], files_checked: int, quiet: bool = False)
     lines: List[str] = []
     for finding in findings:
         lines.extend(format_finding(finding))
+    findings = [finding for finding in findings if finding.suppressed_by is None]
     if not quiet:
         counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in Severity}
         summary = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in sorted(Severity, reverse=True))

@@ -1,0 +1,127 @@
+"""``[tool.cors-lint]`` in pyproject.toml: discovery and validation.
+
+The nearest pyproject.toml with a ``[tool.cors-lint]`` table, looking from the
+current directory upwards (as ruff and black do), configures the run; options
+given on the command line replace the file's values.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.9 and 3.10
+    import tomli as tomllib
+
+SEVERITIES = ("error", "warning", "note")
+KEYS = ("select", "ignore", "exclude", "per-file-ignores", "fail-on")
+
+
+class ConfigError(Exception):
+    """The configuration file is invalid; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    fail_on: str = "warning"
+    root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
+    source: Optional[Path] = None  # the file the settings came from
+
+    def ignored_for(self, path: str) -> Tuple[str, ...]:
+        """Extra codes ignored for one file by ``per-file-ignores``."""
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            relative = Path(path).as_posix()
+        name = Path(path).name
+        codes: Tuple[str, ...] = ()
+        for pattern, pattern_codes in self.per_file_ignores:
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern):
+                codes += pattern_codes
+        return codes
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml at or above ``start`` with [tool.cors-lint]."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                document = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue  # not ours to judge unless it is the one in use
+            if "cors-lint" in document.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config(path: Path) -> Settings:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    table = document.get("tool", {}).get("cors-lint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cors-lint] must be a table")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} in [tool.cors-lint] (known: {', '.join(KEYS)})")
+    fail_on = table.get("fail-on", "warning")
+    if fail_on not in SEVERITIES:
+        raise ConfigError(f"{path}: fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{path}: per-file-ignores must be a table of glob = [codes]")
+    return Settings(
+        select=_codes(path, "select", table.get("select", [])),
+        ignore=_codes(path, "ignore", table.get("ignore", [])),
+        exclude=_strings(path, "exclude", table.get("exclude", [])),
+        per_file_ignores=tuple(
+            (pattern, _codes(path, f"per-file-ignores.{pattern!r}", codes)) for pattern, codes in per_file.items()
+        ),
+        fail_on=fail_on,
+        root=path.parent,
+        source=path,
+    )
+
+
+def _strings(path: Path, key: str, value: Any) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
+    return tuple(code.strip().upper() for code in _strings(path, key, value))
+
+
+def settings_for(explicit: Optional[str], isolated: bool) -> Settings:
+    """The settings of this run: an explicit file, the discovered one, or none."""
+    if isolated:
+        return Settings()
+    if explicit is not None:
+        return load_config(Path(explicit))
+    found = find_config(Path.cwd())
+    return load_config(found) if found else Settings()
+
+
+def merged(settings: Settings, overrides: Dict[str, Any]) -> Settings:
+    """Command-line values replace the file's."""
+    given = {key: value for key, value in overrides.items() if value not in (None, ())}
+    return Settings(**{**settings.__dict__, **given})
+
+
+def check_codes(codes: Sequence[str], known: Sequence[str], where: str) -> None:
+    for code in codes:
+        if not any(rule_code.startswith(code) for rule_code in known):
+            raise ConfigError(f"{where}: {code!r} is not a rule code or prefix (see --list-rules)")

@@ -1,0 +1,249 @@
+"""Name resolution: what a name in the module refers to.
+
+A single pass records, per scope (module, function, lambda, class,
+comprehension), how each name is bound: an import (with its qualified name),
+an assignment (with the assigned expression), a definition, or anything else.
+That is all the finder and the evaluator need, and it costs one walk of the
+tree, where libcst's ScopeProvider and QualifiedNameProvider cost several.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Union
+
+import libcst as cst
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Binding:
+    kind: str  # "import", "assign", "definition", "other"
+    qualified_name: Optional[str] = None  # for imports: "flask_cors.CORS"
+    value: Optional[cst.BaseExpression] = None  # for assignments
+
+
+@dataclass
+class Scope:
+    parent: Optional["Scope"]
+    is_class: bool = False
+    bindings: Dict[str, List[Binding]] = field(default_factory=dict)
+    global_names: Set[str] = field(default_factory=set)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        owner = _module_of(self) if name in self.global_names else self
+        owner.bindings.setdefault(name, []).append(binding)
+
+    def lookup(self, name: str) -> List[Binding]:
+        """Python's rule: the innermost function scope that binds the name;
+        class bodies are not seen from the functions inside them."""
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            if name in scope.global_names:
+                return _module_of(scope).bindings.get(name, [])
+            if (first or not scope.is_class) and name in scope.bindings:
+                return scope.bindings[name]
+            first = False
+            scope = scope.parent
+        return []
+
+
+def _module_of(scope: Scope) -> Scope:
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+class NameTable:
+    """Which scope each name node is in, and each scope's bindings."""
+
+    def __init__(self, module: cst.Module) -> None:
+        recorder = _Recorder()
+        module.visit(recorder)
+        self._scope_of: Dict[int, Scope] = recorder.scope_of
+
+    def bindings(self, name: cst.Name) -> List[Binding]:
+        scope = self._scope_of.get(id(name))
+        return scope.lookup(name.value) if scope is not None else []
+
+    def qualified_names(self, node: cst.BaseExpression) -> Set[str]:
+        """``{"flask_cors.CORS"}`` for ``fc.CORS`` after ``import flask_cors as fc``;
+        a builtin ``list`` is ``builtins.list``; a local name has none."""
+        attributes: List[str] = []
+        while isinstance(node, cst.Attribute):
+            attributes.append(node.attr.value)
+            node = node.value
+        if not isinstance(node, cst.Name):
+            return set()
+        bindings = self.bindings(node)
+        tail = "".join("." + attribute for attribute in reversed(attributes))
+        if not bindings:
+            return {f"builtins.{node.value}{tail}"} if node.value in BUILTIN_NAMES else set()
+        return {binding.qualified_name + tail for binding in bindings if binding.kind == "import" and binding.qualified_name}
+
+
+def _dotted(node: Union[cst.Attribute, cst.Name]) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    return _dotted(node.value) + "." + node.attr.value  # type: ignore[arg-type]
+
+
+class _Recorder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.scope = Scope(None)
+        self.scope_of: Dict[int, Scope] = {}
+
+    # Scopes ---------------------------------------------------------------
+    def _enter(self, is_class: bool = False) -> None:
+        self.scope = Scope(self.scope, is_class)
+
+    def _leave(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.scope.bind(node.name.value, Binding("definition"))
+        # Decorators, defaults and annotations belong to the enclosing scope.
+        for decorator in node.decorators:
+            decorator.visit(self)
+        node.params.visit(_DefaultsOnly(self))
+        self._enter()
+        for param in _parameters(node.params):
+            self.scope.bind(param, Binding("other"))
+        node.body.visit(self)
+        self._leave()
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        node.params.visit(_DefaultsOnly(self))
+        self._enter()
+        for param in _parameters(node.params):
+            self.scope.bind(param, Binding("other"))
+        node.body.visit(self)
+        self._leave()
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.scope.bind(node.name.value, Binding("definition"))
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for arg in (*node.bases, *node.keywords):
+            arg.visit(self)
+        self._enter(is_class=True)
+        node.body.visit(self)
+        self._leave()
+        return False
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._enter()
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._leave()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._enter()
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._leave()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._enter()
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._leave()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._enter()
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._leave()
+
+    # Names ----------------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> None:
+        self.scope_of[id(node)] = self.scope
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scope.global_names.update(item.name.value for item in node.names)
+
+    # Bindings -------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.bind(alias.asname.name.value, Binding("import", dotted))
+            else:
+                top = dotted.split(".")[0]
+                self.scope.bind(top, Binding("import", top))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = ("." * len(node.relative)) + (_dotted(node.module) if node.module is not None else "")
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            self.scope.bind(bound, Binding("import", f"{module}.{name}" if module else name))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, None)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._bind_target(node.target, None)
+
+    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            self.scope.bind(target.value, Binding("assign", value=value) if value is not None else Binding("other"))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+
+
+class _DefaultsOnly(cst.CSTVisitor):
+    """Visits parameter defaults and annotations with the outer recorder."""
+
+    def __init__(self, recorder: _Recorder) -> None:
+        self.recorder = recorder
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        for part in (node.default, node.annotation):
+            if part is not None:
+                part.visit(self.recorder)
+        return False
+
+
+def _parameters(params: cst.Parameters) -> List[str]:
+    names = [param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    return names

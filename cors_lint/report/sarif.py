@@ -1,0 +1,100 @@
+"""SARIF 2.1.0 output, for GitHub code scanning and other SARIF readers."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Dict, Iterable, List
+
+from cors_lint.findings import Finding, Severity
+from cors_lint.report.explain import markdown_page
+from cors_lint.rules import ALL_RULES
+from cors_lint.rules.base import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+# GitHub code scanning ranks security alerts by this CVSS-like score.
+SECURITY_SEVERITY = {Severity.ERROR: "8.1", Severity.WARNING: "5.3", Severity.NOTE: "2.0"}
+INFORMATION_URI = "https://github.com/cors-lint/cors-lint"
+
+
+def rule_descriptor(rule: Rule) -> Dict:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": f"{rule.what} {rule.why}"},
+        "help": {"text": f"{rule.why}\n\nFix: {rule.fix}", "markdown": markdown_page(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "tags": ["security", "cors", "flask"],
+            "precision": "high",
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+        },
+    }
+
+
+def artifact_uri(path: str) -> str:
+    """Relative to the working directory where possible, with forward slashes."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_uri()
+
+
+def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
+    message = finding.message + (f" Witness: {finding.witness}" if finding.witness else "")
+    where = finding.where
+    uri = artifact_uri(finding.path)
+    location = {"uri": uri, "uriBaseId": "%SRCROOT%"} if not uri.startswith("file:") else {"uri": uri}
+    entry: Dict = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index[finding.code],
+        "level": LEVELS[finding.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {
+                        "startLine": where.line,
+                        "startColumn": where.column,
+                        "endLine": max(where.end_line, where.line),
+                        "endColumn": where.end_column if where.end_line > where.line else max(where.end_column, where.column),
+                    },
+                }
+            }
+        ],
+        "properties": {"witness": finding.witness},
+    }
+    if finding.suppressed_by is not None:
+        entry["suppressions"] = [{"kind": "inSource", "justification": f"# noqa on line {finding.suppressed_by}"}]
+    return entry
+
+
+def render(findings: Iterable[Finding], version: str) -> str:
+    rules: List[Rule] = list(ALL_RULES)
+    rule_index = {rule.code: position for position, rule in enumerate(rules)}
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "cors-lint",
+                        "version": version,
+                        "semanticVersion": version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "results": [result(finding, rule_index) for finding in findings],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
