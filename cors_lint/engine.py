@@ -6,7 +6,6 @@ finding for that file and the others are still checked.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from typing import List, Sequence, Union
 
@@ -15,12 +14,13 @@ import libcst as cst
 from cors_lint import files
 from cors_lint.evaluate.expressions import Evaluator
 from cors_lint.evaluate.values import Span
+from cors_lint.find import guard
 from cors_lint.find.source import SourceIndex, parse
 from cors_lint.find.visitor import find_sites
-from cors_lint.findings import Finding, code_selected, deduplicate
+from cors_lint.findings import Finding, deduplicate
 from cors_lint.model.policy import Policy, build_policy
 from cors_lint.noqa import noqa_comments, suppressing_comment
-from cors_lint.rules import ALL_RULES
+from cors_lint.rules import ALL_RULES, is_reported
 from cors_lint.rules.parse import INTERNAL_ERROR, UNPARSEABLE
 
 # A file that never mentions flask_cors cannot import it: no need to parse it.
@@ -61,19 +61,23 @@ def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ())
 
 
 def _selected(findings: List[Finding], path: str, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
-    return [
-        dataclasses.replace(finding, path=path) for finding in findings if code_selected(finding.code, select, ignore)
-    ]
+    return [dataclasses.replace(finding, path=path) for finding in findings if is_reported(finding.code, select, ignore)]
 
 
 def _analyse(source: Source) -> List[Finding]:
     if not is_candidate(source):
         return []
+    verdict = guard.check(source)
+    if verdict.refusal is not None:
+        return [_unparseable(verdict.refusal)]
     try:
         index = SourceIndex(parse(source))
         policy = build_policy(find_sites(index), Evaluator(index))
     except cst.ParserSyntaxError as error:
-        return [_syntax_error(source, error)]
+        if verdict.python_error is not None:
+            return [_unparseable(verdict.python_error)]
+        where = Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1)
+        return [UNPARSEABLE.finding(where, "syntax that libcst cannot parse yet, file not checked")]
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return [UNPARSEABLE.finding(FILE_START, f"cannot decode the file, not checked: {error}")]
     except RecursionError:
@@ -102,26 +106,9 @@ def check_policy(policy: Policy) -> List[Finding]:
     return deduplicate(finding for rule in ALL_RULES if rule.check for finding in rule.check(policy))
 
 
-def _syntax_error(source: Source, error: cst.ParserSyntaxError) -> Finding:
-    """Python's own compiler usually names the real mistake ("'(' was never
-    closed") and its place; libcst's parser only where it gave up."""
-    try:
-        ast.parse(source)
-    except SyntaxError as python_error:
-        line = python_error.lineno or 1
-        column = python_error.offset or 1
-        return UNPARSEABLE.finding(
-            Span(line, column, line, column), f"syntax error, file not checked: {python_error.msg}"
-        )
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    else:
-        return UNPARSEABLE.finding(
-            Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1),
-            "syntax that libcst cannot parse yet, file not checked",
-        )
-    where = Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1)
-    return UNPARSEABLE.finding(where, f"syntax error, file not checked: {error.message}")
+def _unparseable(refusal: guard.Refusal) -> Finding:
+    where = Span(refusal.line, refusal.column, refusal.line, refusal.column)
+    return UNPARSEABLE.finding(where, refusal.message)
 
 
 def _internal_error(error: Exception) -> Finding:

@@ -82,9 +82,20 @@ def test_selection_and_fail_on(arguments, code) -> None:
     assert cors_lint(*arguments).returncode == code
 
 
-def test_select_filters_codes() -> None:
+def test_select_filters_codes_but_never_hides_broken_files() -> None:
     document = json.loads(cors_lint("--format", "json", "--select", "CRS104", "fixtures").stdout)
-    assert {finding["code"] for finding in document["findings"]} == {"CRS104"}
+    assert {finding["code"] for finding in document["findings"]} == {"CRS104", "CRS001"}
+    ignored = json.loads(cors_lint("--format", "json", "--select", "CRS104", "--ignore", "CRS001", "fixtures").stdout)
+    assert {finding["code"] for finding in ignored["findings"]} == {"CRS104"}
+
+
+def test_opt_in_rule_is_reported_only_when_named() -> None:
+    everything = json.loads(cors_lint("--format", "json", "fixtures/evaluation.py").stdout)
+    assert "CRS502" not in {finding["code"] for finding in everything["findings"]}
+    named = json.loads(cors_lint("--format", "json", "--select", "CRS502", "fixtures/evaluation.py").stdout)
+    reasons = [finding["message"] for finding in named["findings"]]
+    assert any("result of calling load_origins()" in reason for reason in reasons)
+    assert any("assigned 2 times" in reason for reason in reasons)
 
 
 @pytest.mark.parametrize(

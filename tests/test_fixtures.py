@@ -15,6 +15,8 @@ from cors_lint.rules import ALL_RULES
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_FILES = sorted(FIXTURES.rglob("*.py"))
 MARKER = re.compile(r"#\s*expect:\s*((?:CRS\d{3}[\s,]*)+)")
+# A fixture for an opt-in rule names it: ``# fixture-select: CRS502``.
+SELECT = re.compile(r"^#\s*fixture-select:\s*(\S+)", re.MULTILINE)
 
 
 def expected_findings(path: Path) -> Counter:
@@ -29,7 +31,8 @@ def expected_findings(path: Path) -> Counter:
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda path: path.name)
 def test_fixture_findings_are_exactly_the_expected_ones(path: Path) -> None:
-    run = lint_paths([str(path)])
+    selected = SELECT.search(path.read_text(encoding="utf-8"))
+    run = lint_paths([str(path)], select=tuple(selected.group(1).split(",")) if selected else ())
     actual = Counter((finding.where.line, finding.code) for finding in run.findings)
     assert actual == expected_findings(path)
 

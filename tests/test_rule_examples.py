@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cors_lint import lint_source
+from cors_lint.findings import Severity
 from cors_lint.rules import ALL_RULES
 
 EXAMPLE_RULES = [rule for rule in ALL_RULES if rule.bad]
@@ -12,14 +13,14 @@ EXAMPLE_RULES = [rule for rule in ALL_RULES if rule.bad]
 
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.code)
 def test_bad_example_triggers_the_rule(rule) -> None:
-    codes = [finding.code for finding in lint_source(rule.bad.encode(), "bad.py")]
+    codes = [finding.code for finding in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,))]
     assert rule.code in codes
 
 
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.code)
 def test_good_example_is_clean(rule) -> None:
-    findings = lint_source(rule.good.encode(), "good.py")
-    assert findings == []
+    assert lint_source(rule.good.encode(), "good.py") == []
+    assert lint_source(rule.good.encode(), "good.py", select=(rule.code,)) == []
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
@@ -28,6 +29,7 @@ def test_rule_metadata_is_complete(rule) -> None:
     assert rule.name == rule.name.lower() and " " not in rule.name
     assert rule.summary and rule.what and rule.why and rule.fix
     assert (rule.check is None) == (rule.code in {"CRS001", "CRS002"})
+    assert rule.enabled_by_default or rule.severity == Severity.NOTE
 
 
 def test_codes_and_names_are_unique() -> None:

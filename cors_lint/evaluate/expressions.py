@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from typing import FrozenSet, List, Tuple, Union
 
 import libcst as cst
@@ -62,7 +63,10 @@ class Evaluator:
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             return self._string(node, where)
         if isinstance(node, (cst.Integer, cst.Float)):
-            return Known(ast.literal_eval(node.value), where)
+            try:
+                return Known(ast.literal_eval(node.value), where)
+            except (ValueError, SyntaxError):  # e.g. more digits than int() converts
+                return Unknown("number literal could not be read", where)
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
             operand = self._eval(node.expression, following, depth)
             if isinstance(operand, Known) and type(operand.value) in (int, float):
@@ -93,7 +97,9 @@ class Evaluator:
         code = node.value if isinstance(node, cst.SimpleString) else self.index.code(node)
         try:
             # Parentheses let an implicit concatenation span lines (and comments).
-            value = ast.literal_eval("(" + code + "\n)")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes in the linted code
+                value = ast.literal_eval("(" + code + "\n)")
         except (ValueError, SyntaxError):
             return Unknown("string literal could not be read", where)
         if isinstance(value, bytes):
@@ -191,7 +197,10 @@ class Evaluator:
             left, right = self._flags(node.left), self._flags(node.right)
             return None if left is None or right is None else left | right
         if isinstance(node, cst.Integer):
-            return int(ast.literal_eval(node.value))
+            try:
+                return int(ast.literal_eval(node.value))
+            except (ValueError, SyntaxError):
+                return None
         for name in self.index.qualified_names(node):
             if name in _RE_FLAGS:
                 return _RE_FLAGS[name]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Union
 
 from cors_lint.evaluate.values import Mapping, Pattern, Sequence, Span, Unknown, python_string
-from cors_lint.model import flaskcors
+from cors_lint.model import flaskcors, regex
 from cors_lint.model.policy import Setting
 
 
@@ -38,6 +38,11 @@ class OriginEntry:
     def regex_flags(self) -> int:
         """The flags flask-cors matches this entry with."""
         return self.flags if self.compiled else re.IGNORECASE
+
+    @property
+    def cost_reason(self) -> Optional[str]:
+        """Why flask-cors's matching of this entry is not run by cors-lint."""
+        return regex.too_costly(self.text, self.regex_flags) if self.is_regex else None
 
     def runtime_value(self) -> Union[str, "re.Pattern[str]"]:
         return re.compile(self.text, self.flags) if self.compiled else self.text

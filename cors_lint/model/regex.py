@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - Python 3.9 and 3.10
     import sre_parse  # type: ignore[no-redef]
 
 MAX_PATTERN_LENGTH = 2000  # longer patterns are not analysed
+MAX_REPEAT_COUNT = 100  # examples never repeat anything more often
 _PREFERRED_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-.:/_"
 _FALLBACK_CHARS = "".join(chr(code) for code in range(32, 127))
 
@@ -62,6 +63,46 @@ def parse(source: str, flags: int = 0) -> Optional[ParsedPattern]:
     state = _Walk(Steering())
     state.emit(tree)
     return ParsedPattern(source, flags, tree, state.dots_seen, state.repeats_seen)
+
+
+def too_costly(source: str, flags: int = 0) -> Optional[str]:
+    """Why matching this pattern could take unbounded time or memory, if it
+    could: Python's ``re`` cannot be interrupted, so such patterns are not run.
+    None for patterns that are safe to match against short strings."""
+    if len(source) > MAX_PATTERN_LENGTH:
+        return f"the pattern is longer than {MAX_PATTERN_LENGTH} characters"
+    try:
+        tree = sre_parse.parse(source, flags)
+    except (re.error, RecursionError, OverflowError):
+        return None  # invalid patterns never run: flask-cors refuses them
+    return _costly(tree, inside_unbounded=False)
+
+
+def _costly(tree: Any, inside_unbounded: bool) -> Optional[str]:
+    for op, av in tree:
+        if op in _REPEATS:
+            low, high, sub = av
+            if low > 1000 or (high != sre_constants.MAXREPEAT and high > 1000):
+                return "it repeats a part more than 1000 times"
+            unbounded = high == sre_constants.MAXREPEAT
+            if unbounded and inside_unbounded:
+                return "it nests unbounded repetitions (catastrophic backtracking)"
+            reason = _costly(sub, inside_unbounded or unbounded)
+        elif op is sre_constants.SUBPATTERN:
+            reason = _costly(av[3], inside_unbounded)
+        elif op is sre_constants.BRANCH:
+            reason = next((r for r in (_costly(branch, inside_unbounded) for branch in av[1]) if r), None)
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            reason = _costly(av[1], inside_unbounded)
+        elif op is getattr(sre_constants, "ATOMIC_GROUP", None):
+            reason = _costly(av, inside_unbounded)
+        elif op is sre_constants.GROUPREF_EXISTS:
+            reason = next((r for r in (_costly(part, inside_unbounded) for part in av[1:] if part) if r), None)
+        else:
+            reason = None
+        if reason:
+            return reason
+    return None
 
 
 def example(parsed: ParsedPattern, steering: Steering = Steering()) -> Optional[str]:
@@ -134,6 +175,8 @@ class _Walk:
         if index is not None and index in self.steering.repeat_text:
             return self.steering.repeat_text[index]
         count = low if self.steering.fewest else max(low, min(1, high))
+        if count > MAX_REPEAT_COUNT:
+            raise _CannotBuild("repetition count too large")
         if single_char and count == 1 and high >= len(_WORD) and all(_accepts(sub[0], char) for char in _WORD):
             return _WORD  # reads like a host name in witnesses: app.example.com
         return body * count

@@ -26,6 +26,7 @@ class Rule:
     good: str  # the fixed example, which must not trigger it
     fix: str  # use instead
     check: Optional[Check]  # None for rules the engine itself reports (CRS001)
+    enabled_by_default: bool = True  # opt-in rules are reported only when selected by name
 
     def finding(
         self,

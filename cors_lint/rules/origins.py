@@ -16,12 +16,13 @@ from cors_lint.rules.base import Rule, credentials_note, credentials_severity, e
 
 
 def origin_scopes(policy: Policy) -> Iterator[Tuple[Registration, Scope, List[OriginEntry]]]:
-    """Every scope whose origins are known, with its entries."""
+    """Every scope whose origins are known, with its entries; entries too
+    costly to match are left out (CRS502 reports them)."""
     for registration in policy.registrations:
         for scope in registration.scopes:
             entries = origin_entries(scope.setting("origins"))
             if isinstance(entries, list):
-                yield registration, scope, entries
+                yield registration, scope, [entry for entry in entries if entry.cost_reason is None]
 
 
 def _where_said(registration: Registration, scope: Scope) -> str:

@@ -10,6 +10,7 @@ from cors_lint.findings import Finding, Severity
 from cors_lint.model import flaskcors
 from cors_lint.model import witness as witnesses
 from cors_lint.model.policy import Policy, Scope
+from cors_lint.model.regex import too_costly
 from cors_lint.rules.base import Rule, example_app
 
 
@@ -21,11 +22,13 @@ def _resource_patterns(policy: Policy) -> Iterator[Tuple[Scope, Known, flaskcors
             if not isinstance(resource, Known) or scope.setting("resources").is_default:
                 continue
             if isinstance(resource.value, Pattern):
+                if too_costly(resource.value.source, resource.value.flags):
+                    continue  # CRS502
                 try:
                     yield scope, resource, re.compile(resource.value.source, resource.value.flags)
                 except re.error:
                     continue  # CRS110
-            elif isinstance(resource.value, str):
+            elif isinstance(resource.value, str) and not too_costly(resource.value):
                 yield scope, resource, resource.value
 
 

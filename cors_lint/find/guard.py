@@ -1,0 +1,82 @@
+"""Before libcst: keep inputs that crash or hang its parser away from it.
+
+libcst's native parser overflows its stack (a segmentation fault, which no
+``except`` catches) or takes minutes on deeply nested or very long
+expressions that CPython's own parser rejects cleanly or accepts in
+milliseconds. So every candidate file goes through ``ast.parse`` first, and
+only what stays within modest limits reaches libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass
+from typing import Optional, Union
+
+MAX_SOURCE_BYTES = 1024 * 1024  # larger candidates are reported, not analysed
+MAX_NESTING = 200  # CPython itself refuses more than 200 nested brackets
+MAX_OPERANDS = 5000  # operands of one `and`/`or` or comparison chain
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    refusal: Optional[Refusal]  # do not hand the file to libcst
+    python_error: Optional[Refusal]  # CPython's syntax error, if libcst fails too
+
+
+def check(source: Union[str, bytes]) -> Verdict:
+    if len(source) > MAX_SOURCE_BYTES:
+        return Verdict(Refusal(f"file is larger than {MAX_SOURCE_BYTES} bytes, not analysed"), None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the linted code's own SyntaxWarnings are not ours to print
+            tree = ast.parse(source)
+    except SyntaxError as error:
+        refusal = Refusal(f"syntax error, file not checked: {error.msg}", error.lineno or 1, error.offset or 1)
+        too_deep = any(text in error.msg for text in ("too many nested", "too many levels", "too complex"))
+        if too_deep or _bracket_depth(source) > MAX_NESTING:
+            return Verdict(refusal, None)
+        return Verdict(None, refusal)  # perhaps newer syntax than this Python knows: libcst may read it
+    except (RecursionError, MemoryError):
+        return Verdict(Refusal("nesting too deep for Python's own parser, file not checked"), None)
+    except ValueError as error:  # NUL bytes, on older Pythons
+        return Verdict(Refusal(f"cannot parse, file not checked: {error}"), None)
+    reason = _too_complex(tree)
+    return Verdict(Refusal(f"{reason}, file not analysed") if reason else None, None)
+
+
+def _too_complex(tree: ast.AST) -> Optional[str]:
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return f"expressions nested more than {MAX_NESTING} levels deep"
+        if isinstance(node, ast.BoolOp) and len(node.values) > MAX_OPERANDS:
+            return f"an expression with more than {MAX_OPERANDS} operands"
+        if isinstance(node, ast.Compare) and len(node.comparators) > MAX_OPERANDS:
+            return f"a comparison chain longer than {MAX_OPERANDS}"
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
+
+
+def _bracket_depth(source: Union[str, bytes]) -> int:
+    """The deepest bracket nesting, counted roughly (brackets inside strings
+    count too): only used to decide whether libcst may see a file that
+    CPython rejected."""
+    text = source.decode("latin-1") if isinstance(source, bytes) else source
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest

@@ -1,0 +1,57 @@
+"""CRS502: what cors-lint could not decide, for users who want to see its
+blind spots. Opt-in: reported only with ``--select CRS502`` (or ``CRS5``)."""
+
+from __future__ import annotations
+
+from typing import Iterator, Set
+
+from cors_lint.evaluate.values import Span, Unknown, first_unknown
+from cors_lint.findings import Finding, Severity
+from cors_lint.model.origins import origin_entries
+from cors_lint.model.policy import Policy
+from cors_lint.rules.base import Rule, example_app
+
+# The options whose value decides which origins get in, and with what.
+DECIDING_OPTIONS = ("origins", "supports_credentials", "send_wildcard", "resources")
+
+
+def check_undecided(policy: Policy) -> Iterator[Finding]:
+    reported: Set[Span] = set()
+    for registration in policy.registrations:
+        for scope in registration.scopes:
+            for name in DECIDING_OPTIONS:
+                unknown = first_unknown(scope.setting(name).value)
+                if isinstance(unknown, Unknown) and unknown.where not in reported:
+                    reported.add(unknown.where)
+                    yield UNDECIDED.finding(unknown.where, f"{name} of {registration.label} could not be determined: {unknown.reason}")
+            entries = origin_entries(scope.setting("origins"))
+            for entry in entries if isinstance(entries, list) else []:
+                if entry.cost_reason and entry.where not in reported:
+                    reported.add(entry.where)
+                    yield UNDECIDED.finding(
+                        entry.where, f"origin regex {entry.shown()} was not analysed: {entry.cost_reason}"
+                    )
+
+
+UNDECIDED = Rule(
+    code="CRS502",
+    name="undecided",
+    severity=Severity.NOTE,
+    summary="A policy value could not be determined statically (opt-in: `--select CRS502`).",
+    what=(
+        "Reports the origins, credentials, send_wildcard and resources values that cors-lint could not work out "
+        "(a function call, an environment variable, a name imported from another module, a name assigned twice, a "
+        "regex too costly to run), and why."
+    ),
+    why=(
+        "cors-lint never guesses: where a value is unknown, the rules that need it stay silent. This rule shows "
+        "those blind spots, so a reviewer knows which configurations were not checked."
+    ),
+    bad=example_app("CORS(app, origins=load_origins(), supports_credentials=True)\n"),
+    good=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n'),
+    fix="Write the policy with literals or module constants, or review the undecided values by hand.",
+    check=check_undecided,
+    enabled_by_default=False,
+)
+
+RULES = (UNDECIDED,)
