@@ -6,10 +6,17 @@ Heavy imports (libcst) happen only when something is linted.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 __version__ = "0.1.0"
+
+# Fewer candidate files than this are analysed in-process: starting workers
+# costs more than a pre-commit run's handful of files.
+PARALLEL_FROM = 16
 
 if TYPE_CHECKING:
     from cors_lint.findings import Finding
@@ -31,10 +38,17 @@ def lint_source(
 
 
 def lint_paths(
-    paths: Sequence[str], exclude: Sequence[str] = (), select: Sequence[str] = (), ignore: Sequence[str] = ()
+    paths: Sequence[str],
+    exclude: Sequence[str] = (),
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    jobs: Optional[int] = None,
 ) -> LintRun:
-    """Findings for files and directories.
+    """Findings for files and directories, sorted; the same whatever ``jobs``.
 
+    Every file is read once and pre-filtered in this process; the few that
+    can contain flask-cors code are analysed, in a pool of ``jobs`` processes
+    (default: one per CPU) when there are enough of them to pay for it.
     Raises ``cors_lint.files.MissingPath`` for a path that does not exist.
     """
     from cors_lint import engine, files
@@ -42,6 +56,24 @@ def lint_paths(
 
     file_paths = files.python_files(paths, exclude)
     findings: List[Finding] = []
+    candidates: List[Tuple[str, bytes]] = []
     for path in file_paths:
-        findings.extend(engine.lint_file(path, select, ignore))
+        try:
+            source = files.read(path)
+        except OSError as error:
+            findings.extend(engine.unreadable(path, error, select, ignore))
+            continue
+        if engine.is_candidate(source):
+            candidates.append((path, source))
+    workers = jobs or os.cpu_count() or 1
+    analyse = functools.partial(engine.lint_candidate, select=tuple(select), ignore=tuple(ignore))
+    if workers == 1 or len(candidates) < PARALLEL_FROM:
+        results = map(analyse, candidates)
+        for result in results:
+            findings.extend(result)
+    else:
+        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+            chunk = max(1, len(candidates) // (workers * 8))
+            for result in pool.map(analyse, candidates, chunksize=chunk):
+                findings.extend(result)
     return LintRun(tuple(sorted(findings, key=Finding.sort_key)), len(file_paths))

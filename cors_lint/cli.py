@@ -39,6 +39,12 @@ def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report (and match config against) for '-'.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by '# noqa'.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes for the analysis (default: one per CPU; small runs stay in one process).",
+)
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Findings only, no summary line.")
@@ -55,6 +61,7 @@ def main(
     isolated: bool,
     stdin_filename: Optional[str],
     show_suppressed: bool,
+    jobs: Optional[int],
     list_rules: bool,
     explain: Optional[str],
     quiet: bool,
@@ -97,7 +104,7 @@ def main(
     except config.ConfigError as error:
         raise click.UsageError(str(error)) from None
     try:
-        findings, files_checked = _lint(paths, settings, stdin_filename)
+        findings, files_checked = _lint(paths, settings, stdin_filename, jobs)
     except click.UsageError:
         raise
     except Exception as error:  # noqa: BLE001 - one line, not a traceback, unless asked
@@ -125,7 +132,7 @@ def _check_codes(settings) -> None:
         config.check_codes(codes, known, f"per-file-ignores {pattern!r}")
 
 
-def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str]):
+def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: Optional[int]):
     from cors_lint import files, lint_paths, lint_source
     from cors_lint.findings import code_selected
 
@@ -138,7 +145,7 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str]):
     file_paths = [path for path in paths if path != "-"]
     if file_paths:
         try:
-            run = lint_paths(file_paths, settings.exclude, settings.select, settings.ignore)
+            run = lint_paths(file_paths, settings.exclude, settings.select, settings.ignore, jobs)
         except files.MissingPath as missing:
             raise click.UsageError(f"path does not exist: {missing}") from None
         findings.extend(run.findings)

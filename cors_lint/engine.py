@@ -7,24 +7,28 @@ finding for that file and the others are still checked.
 from __future__ import annotations
 
 import dataclasses
-from typing import List, Sequence, Union
-
-import libcst as cst
+import re
+from typing import TYPE_CHECKING, List, Sequence, Tuple, Union
 
 from cors_lint import files
-from cors_lint.evaluate.expressions import Evaluator
 from cors_lint.evaluate.values import Span
 from cors_lint.find import guard
-from cors_lint.find.source import SourceIndex, parse
-from cors_lint.find.visitor import find_sites
 from cors_lint.findings import Finding, deduplicate
 from cors_lint.model.policy import Policy, build_policy
 from cors_lint.noqa import noqa_comments, suppressing_comment
-from cors_lint.rules import ALL_RULES, is_reported
 from cors_lint.rules.parse import INTERNAL_ERROR, UNPARSEABLE
 
-# A file that never mentions flask_cors cannot import it: no need to parse it.
+if TYPE_CHECKING:
+    from cors_lint.find.source import SourceIndex
+
+# A file that never imports flask_cors cannot use it: no need to parse it.
+# The substring test is the fast path; the regex confirms an import statement.
 CANDIDATE_MARKER = "flask_cors"
+CANDIDATE_IMPORT = re.compile(
+    r"(?:^|[\s;]|\xef\xbb\xbf|\ufeff)(?:from[ \t\\]+flask_cors\b"
+    r"|import[ \t\\]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t\\]*)*flask_cors\b)",
+    re.MULTILINE,
+)
 FILE_START = Span(1, 1, 1, 1)
 
 Source = Union[str, bytes]  # bytes from disk; str from editors and flake8
@@ -32,14 +36,26 @@ Source = Union[str, bytes]  # bytes from disk; str from editors and flake8
 
 def is_candidate(source: Source) -> bool:
     if isinstance(source, bytes):
-        return CANDIDATE_MARKER.encode() in source
-    return CANDIDATE_MARKER in source
+        if CANDIDATE_MARKER.encode() not in source:
+            return False
+        source = source.decode("latin-1")  # the marker is ASCII in every encoding Python reads (a BOM stays 3 chars)
+    return CANDIDATE_MARKER in source and CANDIDATE_IMPORT.search(source) is not None
+
+
+def _parsed(source: Source) -> "Tuple[SourceIndex, Policy]":
+    # libcst is imported here, for candidate files only: a run over a tree
+    # without CORS code never loads it.
+    from cors_lint.evaluate.expressions import Evaluator
+    from cors_lint.find.source import SourceIndex, parse
+    from cors_lint.find.visitor import find_sites
+
+    index = SourceIndex(parse(source))
+    return index, build_policy(find_sites(index), Evaluator(index))
 
 
 def policy_of(source: Source) -> Policy:
     """The policy model of one module (raises on unparseable input)."""
-    index = SourceIndex(parse(source))
-    return build_policy(find_sites(index), Evaluator(index))
+    return _parsed(source)[1]
 
 
 def lint_source(
@@ -55,12 +71,26 @@ def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ())
     try:
         source = files.read(path)
     except OSError as error:
-        unreadable = UNPARSEABLE.finding(FILE_START, f"cannot read the file, not checked: {error.strerror or error}")
-        return _selected([unreadable], path, select, ignore)
+        return unreadable(path, error, select, ignore)
     return lint_source(source, path, select, ignore)
 
 
+def lint_candidate(candidate: Tuple[str, bytes], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    """``lint_source`` for a (path, bytes) pair: the unit of parallel work."""
+    path, source = candidate
+    return lint_source(source, path, select, ignore)
+
+
+def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    finding = UNPARSEABLE.finding(FILE_START, f"cannot read the file, not checked: {error.strerror or error}")
+    return _selected([finding], path, select, ignore)
+
+
 def _selected(findings: List[Finding], path: str, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    if not findings:
+        return []
+    from cors_lint.rules import is_reported
+
     return [dataclasses.replace(finding, path=path) for finding in findings if is_reported(finding.code, select, ignore)]
 
 
@@ -70,9 +100,10 @@ def _analyse(source: Source) -> List[Finding]:
     verdict = guard.check(source)
     if verdict.refusal is not None:
         return [_unparseable(verdict.refusal)]
+    import libcst as cst
+
     try:
-        index = SourceIndex(parse(source))
-        policy = build_policy(find_sites(index), Evaluator(index))
+        index, policy = _parsed(source)
     except cst.ParserSyntaxError as error:
         if verdict.python_error is not None:
             return [_unparseable(verdict.python_error)]
@@ -90,7 +121,7 @@ def _analyse(source: Source) -> List[Finding]:
         return [_internal_error(error)]
 
 
-def _apply_noqa(findings: List[Finding], index: SourceIndex) -> List[Finding]:
+def _apply_noqa(findings: List[Finding], index: "SourceIndex") -> List[Finding]:
     comments = noqa_comments(index.module.code)
     if not comments:
         return findings
@@ -103,6 +134,8 @@ def _apply_noqa(findings: List[Finding], index: SourceIndex) -> List[Finding]:
 
 def check_policy(policy: Policy) -> List[Finding]:
     """Every rule's findings on one module's policy, deduplicated and sorted."""
+    from cors_lint.rules import ALL_RULES
+
     return deduplicate(finding for rule in ALL_RULES if rule.check for finding in rule.check(policy))
 
 

@@ -62,6 +62,30 @@ def test_output_is_deterministic() -> None:
     assert first == second
 
 
+def test_parallel_and_serial_runs_print_the_same_bytes(tmp_path: Path) -> None:
+    for index, fixture in enumerate(sorted(FIXTURES.glob("*.py")) * 3):
+        (tmp_path / f"copy_{index:02d}_{fixture.name}").write_bytes(fixture.read_bytes())
+    serial = cors_lint("--format", "json", "--jobs", "1", str(tmp_path))
+    parallel = cors_lint("--format", "json", "--jobs", "2", str(tmp_path))
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stdout == parallel.stdout
+    assert len(json.loads(serial.stdout)["findings"]) > 100
+
+
+def test_runs_without_cors_code_do_not_load_libcst(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("import os\n")
+    probe = (
+        "import sys\nfrom cors_lint.cli import main\n"
+        "try:\n    main([sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    for arguments in ([str(tmp_path)], ["--version"], ["--help"], ["--explain", "CRS101"]):
+        output = subprocess.run(
+            [sys.executable, "-c", probe.replace("[sys.argv[1]]", repr(arguments))], capture_output=True, text=True, cwd=ROOT
+        ).stdout
+        assert output.strip().splitlines()[-1] == "False", arguments
+
+
 def test_clean_file_exits_0() -> None:
     result = cors_lint("fixtures/clean_app.py")
     assert result.returncode == 0

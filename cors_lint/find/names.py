@@ -57,13 +57,24 @@ def _module_of(scope: Scope) -> Scope:
     return scope
 
 
+@dataclass(frozen=True)
+class CallSite:
+    """A call seen during the walk, for the finder: where it stands."""
+
+    node: cst.Call
+    scope: str  # enclosing functions and classes, dotted; "" at module level
+    decorates: Optional[str]  # the function it decorates, if it is a decorator
+
+
 class NameTable:
-    """Which scope each name node is in, and each scope's bindings."""
+    """Which scope each name node is in, and each scope's bindings. The same
+    walk lists every call, so the finder needs no walk of its own."""
 
     def __init__(self, module: cst.Module) -> None:
         recorder = _Recorder()
         module.visit(recorder)
         self._scope_of: Dict[int, Scope] = recorder.scope_of
+        self.calls: List[CallSite] = recorder.calls
 
     def bindings(self, name: cst.Name) -> List[Binding]:
         scope = self._scope_of.get(id(name))
@@ -95,6 +106,12 @@ class _Recorder(cst.CSTVisitor):
     def __init__(self) -> None:
         self.scope = Scope(None)
         self.scope_of: Dict[int, Scope] = {}
+        self.calls: List[CallSite] = []
+        self.path: List[str] = []  # names of the enclosing functions and classes
+        self.decorating: Dict[int, str] = {}  # decorator expression -> decorated function
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(CallSite(node, ".".join(self.path), self.decorating.get(id(node))))
 
     # Scopes ---------------------------------------------------------------
     def _enter(self, is_class: bool = False) -> None:
@@ -108,12 +125,15 @@ class _Recorder(cst.CSTVisitor):
         self.scope.bind(node.name.value, Binding("definition"))
         # Decorators, defaults and annotations belong to the enclosing scope.
         for decorator in node.decorators:
+            self.decorating[id(decorator.decorator)] = node.name.value
             decorator.visit(self)
         node.params.visit(_DefaultsOnly(self))
         self._enter()
+        self.path.append(node.name.value)
         for param in _parameters(node.params):
             self.scope.bind(param, Binding("other"))
         node.body.visit(self)
+        self.path.pop()
         self._leave()
         return False
 
@@ -133,7 +153,9 @@ class _Recorder(cst.CSTVisitor):
         for arg in (*node.bases, *node.keywords):
             arg.visit(self)
         self._enter(is_class=True)
+        self.path.append(node.name.value)
         node.body.visit(self)
+        self.path.pop()
         self._leave()
         return False
 

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cors_lint.evaluate.values import Span
-from cors_lint.find.names import NameTable
+from cors_lint.find.names import CallSite, NameTable
 
 
 class SourceIndex:
@@ -27,6 +27,11 @@ class SourceIndex:
     def span(self, node: cst.CSTNode) -> Span:
         position = self._positions[node]
         return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
+
+    @property
+    def calls(self) -> List[CallSite]:
+        """Every call in the module, in source order."""
+        return self._names.calls
 
     def qualified_names(self, node: cst.BaseExpression) -> Set[str]:
         return self._names.qualified_names(node)

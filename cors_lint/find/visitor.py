@@ -1,8 +1,9 @@
-"""The finder: a libcst visitor that locates flask-cors calls.
+"""The finder: locates flask-cors calls among the module's calls.
 
 Names are resolved through imports (``from flask_cors import CORS as C``,
 ``import flask_cors as fc``), so a local class that happens to be called
-``CORS`` is not mistaken for flask-cors.
+``CORS`` is not mistaken for flask-cors. The calls come from the walk that
+builds the name table, so finding costs no walk of its own.
 """
 
 from __future__ import annotations
@@ -19,85 +20,61 @@ DECORATOR_NAMES = frozenset({"flask_cors.cross_origin", "flask_cors.decorator.cr
 
 
 def find_sites(index: SourceIndex) -> Sites:
-    finder = _Finder(index)
-    index.module.visit(finder)
-    return finder.sites()
-
-
-class _Finder(cst.CSTVisitor):
-    def __init__(self, index: SourceIndex) -> None:
-        self.index = index
-        self.scope_stack: List[str] = []
-        self.extensions: Dict[int, ExtensionCall] = {}  # by id() of the Call node
-        self.decorators: List[DecoratorCall] = []
-        self.pending_init_apps: List[Tuple[cst.Call, cst.BaseExpression, str]] = []
-        self.decorated_view: Dict[int, str] = {}
-
-    # Scopes, for telling apart ``app`` in two different factories.
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        for decorator in node.decorators:
-            self.decorated_view[id(decorator.decorator)] = node.name.value
-        self.scope_stack.append(node.name.value)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scope_stack.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope_stack.append(node.name.value)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.scope_stack.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        names = self.index.qualified_names(node.func)
-        scope = ".".join(self.scope_stack)
+    extensions: Dict[int, ExtensionCall] = {}  # by id() of the Call node
+    decorators: List[DecoratorCall] = []
+    init_app_calls = []
+    for call in index.calls:
+        node = call.node
+        names = index.qualified_names(node.func)
         if names & EXTENSION_NAMES:
-            app, options = self._split_app(node)
-            self.extensions[id(node)] = ExtensionCall(self.index.span(node), app, options, scope)
+            app, options = _split_app(index, node)
+            extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope)
         elif names & DECORATOR_NAMES:
-            view = self.decorated_view.get(id(node))
-            arguments = tuple(self._argument(arg) for arg in node.args)
-            self.decorators.append(DecoratorCall(self.index.span(node), view, arguments, scope))
+            arguments = tuple(_argument(index, arg) for arg in node.args)
+            decorators.append(DecoratorCall(index.span(node), call.decorates, arguments, call.scope))
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "init_app":
-            # The receiver may be defined later in the file (a factory above a
-            # module-level ``cors = CORS()``), so it is linked after the walk.
-            self.pending_init_apps.append((node, node.func.value, scope))
+            init_app_calls.append(call)
+    init_apps = []
+    # Linked after all constructors are known: a factory may stand above the
+    # module-level ``cors = CORS()`` it uses.
+    for call in init_app_calls:
+        constructor = _constructor_of(index, call.node.func.value, extensions)  # type: ignore[attr-defined]
+        if constructor is not None:
+            app, options = _split_app(index, call.node)
+            init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope))
+    ordered = sorted(extensions.values(), key=lambda site: site.where)
+    return Sites(tuple(ordered), tuple(init_apps), tuple(decorators))
 
-    def sites(self) -> Sites:
-        init_apps = []
-        for call, receiver, scope in self.pending_init_apps:
-            constructor = self._constructor_of(receiver)
-            if constructor is not None:
-                app, options = self._split_app(call)
-                init_apps.append(InitAppCall(self.index.span(call), app, options, constructor, scope))
-        extensions = sorted(self.extensions.values(), key=lambda site: site.where)
-        return Sites(tuple(extensions), tuple(init_apps), tuple(self.decorators))
 
-    def _constructor_of(self, receiver: cst.BaseExpression) -> Optional[ExtensionCall]:
-        if isinstance(receiver, cst.Name):
-            bound = self.index.binding(receiver)
-            if isinstance(bound, cst.BaseExpression):
-                receiver = bound
-        if isinstance(receiver, cst.Call):
-            return self.extensions.get(id(receiver))
-        return None
+def _constructor_of(
+    index: SourceIndex, receiver: cst.BaseExpression, extensions: Dict[int, ExtensionCall]
+) -> Optional[ExtensionCall]:
+    if isinstance(receiver, cst.Name):
+        bound = index.binding(receiver)
+        if isinstance(bound, cst.BaseExpression):
+            receiver = bound
+    if isinstance(receiver, cst.Call):
+        return extensions.get(id(receiver))
+    return None
 
-    def _split_app(self, call: cst.Call) -> Tuple[Optional[str], Tuple[Argument, ...]]:
-        """The app argument (first positional or ``app=``) and the rest."""
-        app: Optional[str] = None
-        options: List[Argument] = []
-        for position, arg in enumerate(call.args):
-            is_app = (position == 0 and arg.keyword is None and arg.star == "") or (
-                arg.keyword is not None and arg.keyword.value == "app"
-            )
-            if is_app:
-                if not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
-                    app = self.index.code(arg.value)
-            else:
-                options.append(self._argument(arg))
-        return app, tuple(options)
 
-    def _argument(self, arg: cst.Arg) -> Argument:
-        name = arg.keyword.value if arg.keyword is not None else None
-        star = arg.star if isinstance(arg.star, str) else ""
-        return Argument(name, arg.value, star, self.index.span(arg))
+def _split_app(index: SourceIndex, call: cst.Call) -> Tuple[Optional[str], Tuple[Argument, ...]]:
+    """The app argument (first positional or ``app=``) and the rest."""
+    app: Optional[str] = None
+    options: List[Argument] = []
+    for position, arg in enumerate(call.args):
+        is_app = (position == 0 and arg.keyword is None and arg.star == "") or (
+            arg.keyword is not None and arg.keyword.value == "app"
+        )
+        if is_app:
+            if not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
+                app = index.code(arg.value)
+        else:
+            options.append(_argument(index, arg))
+    return app, tuple(options)
+
+
+def _argument(index: SourceIndex, arg: cst.Arg) -> Argument:
+    name = arg.keyword.value if arg.keyword is not None else None
+    star = arg.star if isinstance(arg.star, str) else ""
+    return Argument(name, arg.value, star, index.span(arg))

@@ -13,13 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from cors_lint.evaluate.expressions import Evaluator
 from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value, first_unknown
-from cors_lint.find.sites import Argument, DecoratorCall, ExtensionCall, InitAppCall, Sites
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import ComputedOptions, StartupError
+
+if TYPE_CHECKING:  # the model needs no parser: rules and formatters load without libcst
+    from cors_lint.evaluate.expressions import Evaluator
+    from cors_lint.find.sites import Argument, DecoratorCall, Sites
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,157 @@
+"""The benchmark: cors-lint against grep, semgrep and flake8, measured as
+whole processes in one run, reported as ratios.
+
+    python bench/run.py            # prints the table (takes a few minutes)
+    python bench/run.py --quick    # one run of each, small corpora (a smoke test)
+
+Needs the project installed with its test extra (for flake8 with the
+plugin). semgrep and a flake8 without the plugin are installed into their own
+virtual environments under bench/.cache on first use; a column whose tool
+cannot be installed is skipped with a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import corpora
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+GREP_PATTERN = "CORS|cross_origin|Access-Control"
+FLAKE8_CODES = "E9,F63,F7,F82"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float  # median wall time
+    peak_kib: int  # largest resident set of the process or any child it waited for
+
+
+def measure(command: Sequence[str], runs: int, cwd: Path) -> Measurement:
+    """Run ``command`` ``runs`` times; exit statuses 0 and 1 (findings) are fine."""
+    times: List[float] = []
+    peak = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        if process.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {error[-500:]}")
+        peak = max(peak, usage.ru_maxrss)
+    return Measurement(statistics.median(times), peak)
+
+
+def tool_venv(name: str, packages: Sequence[str], executable: str) -> Optional[Path]:
+    """A virtual environment of its own for a tool; None if it cannot be installed."""
+    directory = CACHE / name
+    binary = directory / "bin" / executable
+    if binary.exists():
+        return binary
+    venv.create(directory, with_pip=True)
+    install = subprocess.run(
+        [str(directory / "bin" / "pip"), "install", "--quiet", *packages], capture_output=True, text=True
+    )
+    if install.returncode != 0 or not binary.exists():
+        print(f"  ({name} could not be installed, its column is skipped: {install.stderr.strip()[-200:]})")
+        return None
+    return binary
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="one run, a 200-app dense corpus, no semgrep")
+    options = parser.parse_args(argv)
+    runs = 1 if options.quick else options.runs
+    CACHE.mkdir(exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {runs} run(s)")
+    sparse = corpora.sparse(CACHE / "sparse")
+    dense = corpora.dense(CACHE / ("dense-quick" if options.quick else "dense"), count=200 if options.quick else 2000)
+    for name, corpus in (("sparse", sparse), ("dense", dense)):
+        files = list(corpus.rglob("*.py"))
+        size = sum(path.stat().st_size for path in files)
+        lines = sum(path.read_bytes().count(b"\n") for path in files)
+        print(f"{name} corpus: {len(files)} files, {size / 1e6:.0f} MB, {lines} lines")
+
+    cors_lint = [sys.executable, "-m", "cors_lint", "--quiet"]
+    grep = shutil.which("grep")
+    semgrep = None if options.quick else tool_venv("semgrep", ["semgrep"], "semgrep")
+    plain_flake8 = tool_venv("flake8", ["flake8"], "flake8")
+    plugin_flake8 = Path(sys.executable).parent / "flake8"
+
+    rows: Dict[str, Dict[str, Measurement]] = {}
+    for name, corpus in (("sparse", sparse), ("dense", dense)):
+        row = rows.setdefault(name, {})
+        row["cors-lint"] = measure(cors_lint + ["."], runs, corpus)
+        row["cors-lint --jobs 1"] = measure(cors_lint + ["--jobs", "1", "."], runs, corpus)
+        if grep:
+            row["grep -rlE"] = measure([grep, "-rlE", GREP_PATTERN, "."], runs, corpus)
+        if semgrep:
+            row["semgrep"] = measure(
+                [str(semgrep), "scan", "--config", str(HERE / "semgrep-flask-cors.yml"), "--metrics=off",
+                 "--disable-version-check", "--quiet", "--jobs", str(os.cpu_count() or 1), "."],
+                runs,
+                corpus,
+            )
+    if plain_flake8 and plugin_flake8.exists():
+        # flake8 takes minutes on this corpus: at most three runs each.
+        sparse_row = rows["sparse"]
+        flake8_runs = min(runs, 3)
+        sparse_row["flake8 (no plugin)"] = measure([str(plain_flake8), "--select", FLAKE8_CODES, "."], flake8_runs, sparse)
+        sparse_row["flake8 + cors-lint"] = measure([str(plugin_flake8), "--select", FLAKE8_CODES, "."], flake8_runs, sparse)
+
+    print()
+    print("| corpus | tool | wall time (s) | peak memory (MiB) |")
+    print("|---|---|---|---|")
+    for name, row in rows.items():
+        for tool, result in row.items():
+            print(f"| {name} | {tool} | {result.seconds:.2f} | {result.peak_kib / 1024:.0f} |")
+    print()
+    print("| target | measured | met |")
+    print("|---|---|---|")
+    for line in targets(rows):
+        print(line)
+    return 0
+
+
+def ratio(rows: Dict[str, Dict[str, Measurement]], corpus: str, tool: str, other: str, field: str) -> Optional[float]:
+    row = rows.get(corpus, {})
+    if tool not in row or other not in row:
+        return None
+    ours, theirs = getattr(row[tool], field), getattr(row[other], field)
+    return ours / theirs if theirs else None
+
+
+def targets(rows: Dict[str, Dict[str, Measurement]]) -> List[str]:
+    checks = [
+        ("sparse: cors-lint / grep, wall time", ratio(rows, "sparse", "cors-lint", "grep -rlE", "seconds"), 2.0),
+        ("sparse: cors-lint / semgrep, wall time", ratio(rows, "sparse", "cors-lint", "semgrep", "seconds"), 0.1),
+        ("sparse: cors-lint / semgrep, peak memory", ratio(rows, "sparse", "cors-lint", "semgrep", "peak_kib"), 0.5),
+        ("dense: cors-lint / semgrep, wall time", ratio(rows, "dense", "cors-lint", "semgrep", "seconds"), 1.0),
+        ("flake8 with / without the plugin, sparse", ratio(rows, "sparse", "flake8 + cors-lint", "flake8 (no plugin)", "seconds"), 1.05),
+    ]
+    lines = []
+    for label, value, limit in checks:
+        if value is None:
+            lines.append(f"| {label} <= {limit} | not measured | - |")
+        else:
+            lines.append(f"| {label} <= {limit} | {value:.2f} | {'yes' if value <= limit else 'no'} |")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
