@@ -143,7 +143,7 @@ resources = st.one_of(
 
 @dataclass(frozen=True)
 class Configuration:
-    kind: str  # "kwargs", "constant", "init_app", "decorator", "twice"
+    kind: str  # "kwargs", "constant", "init_app", "decorator", "twice", "config", "config_late"
     options: Dict[str, object]
     extra: Dict[str, object]  # init_app's options, or the second registration's
 
@@ -160,6 +160,11 @@ class Configuration:
             return head + route + f"@cross_origin({options})\n" + view
         if self.kind == "constant":
             body = f"OPTIONS = {py(self.options)}\nCORS(app, **OPTIONS)\n"
+        elif self.kind in ("config", "config_late"):
+            keys = {"CORS_" + name.upper(): value for name, value in self.options.items()}
+            write = f"app.config.update({py(keys)})\n"
+            register = f"CORS(app{', ' if extra else ''}{extra})\n"
+            body = write + register if self.kind == "config" else register + write
         elif self.kind == "init_app":
             body = f"cors = CORS({options})\ncors.init_app(app{', ' if extra else ''}{extra})\n"
         elif self.kind == "twice":
@@ -171,12 +176,12 @@ class Configuration:
 
 @st.composite
 def configurations(draw) -> Configuration:
-    kind = draw(st.sampled_from(["kwargs", "kwargs", "constant", "init_app", "decorator", "twice"]))
+    kind = draw(st.sampled_from(["kwargs", "kwargs", "constant", "init_app", "decorator", "twice", "config", "config_late"]))
     options = draw(option_dicts())
     extra: Dict[str, object] = {}
     if kind != "decorator" and draw(st.booleans()):
         options["resources"] = draw(resources)
-    if kind in ("init_app", "twice"):
+    if kind in ("init_app", "twice", "config", "config_late"):
         extra = draw(option_dicts(max_size=3))
     return Configuration(kind, options, extra)
 

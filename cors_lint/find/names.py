@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Union
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -23,6 +23,7 @@ class Binding:
     kind: str  # "import", "assign", "definition", "other"
     qualified_name: Optional[str] = None  # for imports: "flask_cors.CORS"
     value: Optional[cst.BaseExpression] = None  # for assignments
+    definition: Optional[cst.ClassDef] = None  # for classes (config objects)
 
 
 @dataclass
@@ -64,6 +65,23 @@ class CallSite:
     node: cst.Call
     scope: str  # enclosing functions and classes, dotted; "" at module level
     decorates: Optional[str]  # the function it decorates, if it is a decorator
+    conditional: bool  # inside an if/for/while/try/with of its function
+
+
+@dataclass(frozen=True)
+class ItemAssignment:
+    """``target[key] = value`` (e.g. ``app.config["CORS_ORIGINS"] = ...``)."""
+
+    target: cst.Subscript
+    value: cst.BaseExpression
+    scope: str
+    conditional: bool
+
+
+@dataclass(frozen=True)
+class DecoratedFunction:
+    name: str
+    decorators: Tuple[cst.BaseExpression, ...]  # top (outermost) first
 
 
 class NameTable:
@@ -75,6 +93,8 @@ class NameTable:
         module.visit(recorder)
         self._scope_of: Dict[int, Scope] = recorder.scope_of
         self.calls: List[CallSite] = recorder.calls
+        self.item_assignments: List[ItemAssignment] = recorder.item_assignments
+        self.decorated: List[DecoratedFunction] = recorder.decorated
 
     def bindings(self, name: cst.Name) -> List[Binding]:
         scope = self._scope_of.get(id(name))
@@ -109,9 +129,22 @@ class _Recorder(cst.CSTVisitor):
         self.calls: List[CallSite] = []
         self.path: List[str] = []  # names of the enclosing functions and classes
         self.decorating: Dict[int, str] = {}  # decorator expression -> decorated function
+        self.item_assignments: List[ItemAssignment] = []
+        self.decorated: List[DecoratedFunction] = []
+        self.nesting = [0]  # if/for/while/try/with blocks around us, per function
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(CallSite(node, ".".join(self.path), self.decorating.get(id(node))))
+        self.calls.append(CallSite(node, ".".join(self.path), self.decorating.get(id(node)), self.nesting[-1] > 0))
+
+    # Blocks that make what they contain conditional ---------------------------
+    def _block(self, node: cst.CSTNode) -> None:
+        self.nesting[-1] += 1
+
+    def _block_end(self, original_node: cst.CSTNode) -> None:
+        self.nesting[-1] -= 1
+
+    visit_If = visit_While = visit_Try = visit_With = visit_Match = _block  # type: ignore[assignment]
+    leave_If = leave_For = leave_While = leave_Try = leave_With = leave_Match = _block_end  # type: ignore[assignment]
 
     # Scopes ---------------------------------------------------------------
     def _enter(self, is_class: bool = False) -> None:
@@ -124,15 +157,19 @@ class _Recorder(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.scope.bind(node.name.value, Binding("definition"))
         # Decorators, defaults and annotations belong to the enclosing scope.
+        if node.decorators:
+            self.decorated.append(DecoratedFunction(node.name.value, tuple(d.decorator for d in node.decorators)))
         for decorator in node.decorators:
             self.decorating[id(decorator.decorator)] = node.name.value
             decorator.visit(self)
         node.params.visit(_DefaultsOnly(self))
         self._enter()
         self.path.append(node.name.value)
+        self.nesting.append(0)
         for param in _parameters(node.params):
             self.scope.bind(param, Binding("other"))
         node.body.visit(self)
+        self.nesting.pop()
         self.path.pop()
         self._leave()
         return False
@@ -147,7 +184,7 @@ class _Recorder(cst.CSTVisitor):
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.scope.bind(node.name.value, Binding("definition"))
+        self.scope.bind(node.name.value, Binding("definition", definition=node))
         for decorator in node.decorators:
             decorator.visit(self)
         for arg in (*node.bases, *node.keywords):
@@ -212,6 +249,10 @@ class _Recorder(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind_target(target.target, node.value)
+            if isinstance(target.target, cst.Subscript):
+                self.item_assignments.append(
+                    ItemAssignment(target.target, node.value, ".".join(self.path), self.nesting[-1] > 0)
+                )
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -223,7 +264,8 @@ class _Recorder(cst.CSTVisitor):
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, None)
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> None:  # type: ignore[override]
+        self._block(node)
         self._bind_target(node.target, None)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:

@@ -54,6 +54,7 @@ class DecoratorCall:
     view: Optional[str]  # the decorated function's name
     arguments: Tuple[Argument, ...]
     scope: str
+    position: Optional[int] = None  # index among the view's decorators, 0 = outermost
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,35 @@ class Sites:
     extensions: Tuple[ExtensionCall, ...]
     init_apps: Tuple[InitAppCall, ...]
     decorators: Tuple[DecoratorCall, ...]
+    config_writes: Tuple["ConfigWrite", ...] = ()
+    routes: Tuple["RouteDecorator", ...] = ()
+    blueprints: frozenset = frozenset()  # app expressions that are flask Blueprints
+
+
+@dataclass(frozen=True, eq=False)
+class ConfigWrite:
+    """A write to ``<app>.config``: one key, or something that may set any key
+    (``opaque``: ``from_object("pkg.settings")``, ``update(load())``)."""
+
+    app: str
+    scope: str
+    key: Optional[str]
+    value: Optional[cst.BaseExpression]
+    where: Span  # where the key is written (a class attribute for from_object)
+    conditional: bool
+    opaque: Optional[str] = None  # why the keys written are not known
+    at: Optional[Span] = None  # where the write happens in the flow, if not ``where``
+
+    @property
+    def happens_at(self) -> Span:
+        return self.at or self.where
+
+
+@dataclass(frozen=True, eq=False)
+class RouteDecorator:
+    """``@app.route(...)`` (or ``.get``/``.post``/...) on a view."""
+
+    app: str
+    view: str
+    position: int  # index among the view's decorators, 0 = outermost
+    where: Span

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cors_lint.evaluate.values import Span
-from cors_lint.find.names import CallSite, NameTable
+from cors_lint.find.names import Binding, CallSite, DecoratedFunction, ItemAssignment, NameTable
 
 
 class SourceIndex:
@@ -32,6 +32,17 @@ class SourceIndex:
     def calls(self) -> List[CallSite]:
         """Every call in the module, in source order."""
         return self._names.calls
+
+    @property
+    def item_assignments(self) -> List[ItemAssignment]:
+        return self._names.item_assignments
+
+    @property
+    def decorated(self) -> List[DecoratedFunction]:
+        return self._names.decorated
+
+    def bindings(self, name: cst.Name) -> List[Binding]:
+        return self._names.bindings(name)
 
     def qualified_names(self, node: cst.BaseExpression) -> Set[str]:
         return self._names.qualified_names(node)

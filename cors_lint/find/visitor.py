@@ -8,42 +8,185 @@ builds the name table, so finding costs no walk of its own.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from cors_lint.find.sites import Argument, DecoratorCall, ExtensionCall, InitAppCall, Sites
+from cors_lint.find.sites import (
+    Argument,
+    ConfigWrite,
+    DecoratorCall,
+    ExtensionCall,
+    InitAppCall,
+    RouteDecorator,
+    Sites,
+)
 from cors_lint.find.source import SourceIndex
 
 EXTENSION_NAMES = frozenset({"flask_cors.CORS", "flask_cors.extension.CORS"})
 DECORATOR_NAMES = frozenset({"flask_cors.cross_origin", "flask_cors.decorator.cross_origin"})
+BLUEPRINT_NAMES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+# Config methods that take keys (update, from_mapping) or load them from elsewhere.
+KEYED_CONFIG_METHODS = frozenset({"update", "from_mapping", "setdefault"})
+LOADING_CONFIG_METHODS = frozenset({"from_object", "from_pyfile", "from_envvar", "from_file", "from_prefixed_env"})
 
 
 def find_sites(index: SourceIndex) -> Sites:
     extensions: Dict[int, ExtensionCall] = {}  # by id() of the Call node
     decorators: List[DecoratorCall] = []
     init_app_calls = []
+    config_writes: List[ConfigWrite] = []
+    blueprints: Set[str] = set()
     for call in index.calls:
         node = call.node
         names = index.qualified_names(node.func)
         if names & EXTENSION_NAMES:
-            app, options = _split_app(index, node)
+            app, options = _split_app(index, node, blueprints)
             extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope)
         elif names & DECORATOR_NAMES:
             arguments = tuple(_argument(index, arg) for arg in node.args)
             decorators.append(DecoratorCall(index.span(node), call.decorates, arguments, call.scope))
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "init_app":
             init_app_calls.append(call)
+        elif isinstance(node.func, cst.Attribute):
+            config_writes.extend(_config_call(index, call))
     init_apps = []
     # Linked after all constructors are known: a factory may stand above the
     # module-level ``cors = CORS()`` it uses.
     for call in init_app_calls:
         constructor = _constructor_of(index, call.node.func.value, extensions)  # type: ignore[attr-defined]
         if constructor is not None:
-            app, options = _split_app(index, call.node)
+            app, options = _split_app(index, call.node, blueprints)
             init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope))
     ordered = sorted(extensions.values(), key=lambda site: site.where)
-    return Sites(tuple(ordered), tuple(init_apps), tuple(decorators))
+    config_writes.extend(_config_items(index))
+    config_writes.sort(key=lambda write: (write.happens_at, write.where))
+    routes, positions = _routes(index)
+    decorators = [
+        DecoratorCall(d.where, d.view, d.arguments, d.scope, positions.get(d.where)) for d in decorators
+    ]
+    return Sites(tuple(ordered), tuple(init_apps), tuple(decorators), tuple(config_writes), routes, frozenset(blueprints))
+
+
+def _config_target(index: SourceIndex, node: cst.BaseExpression) -> Optional[str]:
+    """``app`` for ``app.config``."""
+    if isinstance(node, cst.Attribute) and node.attr.value == "config":
+        return index.code(node.value)
+    return None
+
+
+def _string_literal(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.SimpleString) and node.prefix.lower() in ("", "r", "u"):
+        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
+    return None
+
+
+def _config_items(index: SourceIndex) -> List[ConfigWrite]:
+    """``app.config["KEY"] = value``."""
+    writes = []
+    for assignment in index.item_assignments:
+        app = _config_target(index, assignment.target.value)
+        if app is None or len(assignment.target.slice) != 1:
+            continue
+        element = assignment.target.slice[0].slice
+        key = _string_literal(element.value) if isinstance(element, cst.Index) else None
+        where = index.span(assignment.target)
+        if key is None:
+            writes.append(ConfigWrite(app, assignment.scope, None, None, where, assignment.conditional, "a config key that is not a literal"))
+        else:
+            writes.append(ConfigWrite(app, assignment.scope, key, assignment.value, where, assignment.conditional))
+    return writes
+
+
+def _config_call(index: SourceIndex, call) -> List[ConfigWrite]:
+    """``app.config.update(...)``, ``from_mapping``, ``setdefault``, ``from_object``..."""
+    node = call.node
+    method = node.func.attr.value
+    app = _config_target(index, node.func.value)
+    if app is None or method not in KEYED_CONFIG_METHODS | LOADING_CONFIG_METHODS:
+        return []
+    where = index.span(node)
+
+    def write(key: Optional[str], value: Optional[cst.BaseExpression], at=where, opaque: Optional[str] = None) -> ConfigWrite:
+        return ConfigWrite(app, call.scope, key, value, at, call.conditional, opaque, where)
+
+    if method == "setdefault":
+        key = _string_literal(node.args[0].value) if node.args else None
+        value = node.args[1].value if len(node.args) > 1 else None
+        # setdefault only writes when the key is not set yet: not known here.
+        return [write(key, None, opaque="config.setdefault() writes only when the key is unset")] if key else []
+    if method == "from_object" and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name):
+        attributes = _class_attributes(index, node.args[0].value, set())
+        if attributes is not None:
+            return [write(key, value, index.span(target)) for key, value, target in attributes]
+    if method in LOADING_CONFIG_METHODS:
+        shown = index.code(node)
+        return [write(None, None, opaque=f"{shown if len(shown) < 60 else method + '(...)'} is not followed yet")]
+    writes = []
+    for arg in node.args:
+        if arg.keyword is not None:
+            writes.append(write(arg.keyword.value, arg.value, index.span(arg)))
+        elif isinstance(arg.value, cst.Dict) and not arg.star:
+            for element in arg.value.elements:
+                key = _string_literal(element.key) if isinstance(element, cst.DictElement) else None
+                if key is None:
+                    writes.append(write(None, None, index.span(element), "a config key that is not a literal"))
+                else:
+                    writes.append(write(key, element.value, index.span(element)))
+        else:
+            writes.append(write(None, None, index.span(arg), f"config.{method}() of a value that is not a dict literal"))
+    return writes
+
+
+def _class_attributes(index: SourceIndex, name: cst.Name, seen: set):
+    """(key, value, target) of a config class's upper-case attributes, base
+    classes of the same module first; None if the class is not in the module."""
+    bindings = index.bindings(name)
+    if len(bindings) != 1 or bindings[0].definition is None or name.value in seen:
+        return None
+    seen.add(name.value)
+    definition = bindings[0].definition
+    attributes = []
+    for base in definition.bases:
+        if isinstance(base.value, cst.Name) and base.value.value != "object":
+            inherited = _class_attributes(index, base.value, seen)
+            if inherited is None:
+                return None  # a base class from elsewhere may set anything
+            attributes.extend(inherited)
+    for statement in definition.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    target = small.targets[0].target
+                    if target.value.isupper():
+                        attributes.append((target.value, small.value, target))
+    return attributes
+
+
+def _routes(index: SourceIndex):
+    """Route decorators, and each cross_origin decorator's position."""
+    routes = []
+    positions = {}
+    for function in index.decorated:
+        for position, decorator in enumerate(function.decorators):
+            if isinstance(decorator, cst.Call) and isinstance(decorator.func, cst.Attribute):
+                if decorator.func.attr.value in ROUTE_METHODS:
+                    app = index.code(decorator.func.value)
+                    routes.append(RouteDecorator(app, function.name, position, index.span(decorator)))
+                elif index.qualified_names(decorator.func) & DECORATOR_NAMES:
+                    positions[index.span(decorator)] = position
+            elif isinstance(decorator, cst.Call) and index.qualified_names(decorator.func) & DECORATOR_NAMES:
+                positions[index.span(decorator)] = position
+    return tuple(routes), positions
+
+
+def _is_blueprint(index: SourceIndex, app: cst.BaseExpression) -> bool:
+    """Is the registration target a ``flask.Blueprint(...)``?"""
+    if isinstance(app, cst.Name):
+        bound = index.binding(app)
+        app = bound if isinstance(bound, cst.BaseExpression) else app
+    return isinstance(app, cst.Call) and bool(index.qualified_names(app.func) & BLUEPRINT_NAMES)
 
 
 def _constructor_of(
@@ -58,8 +201,11 @@ def _constructor_of(
     return None
 
 
-def _split_app(index: SourceIndex, call: cst.Call) -> Tuple[Optional[str], Tuple[Argument, ...]]:
-    """The app argument (first positional or ``app=``) and the rest."""
+def _split_app(
+    index: SourceIndex, call: cst.Call, blueprints: Optional[Set[str]] = None
+) -> Tuple[Optional[str], Tuple[Argument, ...]]:
+    """The app argument (first positional or ``app=``) and the rest; blueprint
+    targets are added to ``blueprints``."""
     app: Optional[str] = None
     options: List[Argument] = []
     for position, arg in enumerate(call.args):
@@ -69,6 +215,8 @@ def _split_app(index: SourceIndex, call: cst.Call) -> Tuple[Optional[str], Tuple
         if is_app:
             if not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
                 app = index.code(arg.value)
+                if blueprints is not None and _is_blueprint(index, arg.value):
+                    blueprints.add(app)
         else:
             options.append(_argument(index, arg))
     return app, tuple(options)

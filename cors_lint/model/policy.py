@@ -21,7 +21,7 @@ from cors_lint.model.flaskcors import ComputedOptions, StartupError
 
 if TYPE_CHECKING:  # the model needs no parser: rules and formatters load without libcst
     from cors_lint.evaluate.expressions import Evaluator
-    from cors_lint.find.sites import Argument, DecoratorCall, Sites
+    from cors_lint.find.sites import Argument, ConfigWrite, DecoratorCall, RouteDecorator, Sites
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,26 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class ConfigEntry:
+    """A write to ``app.config``, evaluated."""
+
+    app: str
+    context: str  # enclosing function
+    key: Optional[str]  # None when the keys written are not known (``opaque``)
+    value: Value
+    where: Span  # where the key is written
+    happens_at: Span  # where the write happens in the flow
+    opaque: Optional[Unknown] = None
+
+    @property
+    def option(self) -> Optional[str]:
+        """The flask-cors option a known ``CORS_*`` key sets, if it is one."""
+        if self.key in flaskcors.CONFIG_OPTIONS:
+            return self.key[len("CORS_") :].lower()
+        return None
+
+
+@dataclass(frozen=True)
 class Registration:
     kind: str  # "extension" or "decorator"
     label: str  # "CORS(app)", "cors.init_app(app)", "@cross_origin() on 'view'"
@@ -111,6 +131,8 @@ class Registration:
     settings: Tuple[Setting, ...]  # merged from the layers, before per-resource options
     scopes: Tuple[Scope, ...]
     failure: Optional[StartupError]  # raised before any resource is built
+    on_blueprint: bool = False  # flask-cors reads no app config then
+    inactive: Optional[str] = None  # why this registration never applies
 
     def setting(self, name: str) -> Setting:
         return next(setting for setting in self.settings if setting.name == name)
@@ -118,9 +140,16 @@ class Registration:
 
 @dataclass(frozen=True)
 class Policy:
-    """Every flask-cors registration in one module, in source order."""
+    """Every flask-cors registration in one module, in source order, and the
+    module's writes to ``app.config``."""
 
     registrations: Tuple[Registration, ...]
+    config: Tuple[ConfigEntry, ...] = ()
+
+    @property
+    def active(self) -> Tuple[Registration, ...]:
+        """The registrations that take effect at run time."""
+        return tuple(registration for registration in self.registrations if registration.inactive is None)
 
 
 class NotConcrete(Exception):
@@ -160,21 +189,66 @@ def concrete(value: Value) -> Any:
 
 
 def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
+    config = tuple(_config_entry(write, evaluator) for write in sites.config_writes)
     registrations: List[Registration] = []
     for extension in sites.extensions:
         if extension.app is not None:
-            layers = (_layer("CORS()", extension.arguments, evaluator),)
-            registrations.append(_extension(f"CORS({extension.app})", extension.where, extension.app, extension.scope, layers))
+            layers = _config_layers(config, extension.app, extension.scope, extension.where, extension.app in sites.blueprints)
+            layers += (_layer("CORS()", extension.arguments, evaluator),)
+            registrations.append(
+                _extension(f"CORS({extension.app})", extension.where, extension.app, extension.scope, layers, extension.app in sites.blueprints)
+            )
     for init_app in sites.init_apps:
-        layers = (
+        on_blueprint = init_app.app in sites.blueprints
+        layers = _config_layers(config, init_app.app or "", init_app.scope, init_app.where, on_blueprint)
+        layers += (
             _layer("CORS()", init_app.constructor.arguments, evaluator),
             _layer("init_app()", init_app.arguments, evaluator),
         )
-        registrations.append(_extension(f"init_app({init_app.app})", init_app.where, init_app.app, init_app.scope, layers))
+        registrations.append(
+            _extension(f"init_app({init_app.app})", init_app.where, init_app.app, init_app.scope, layers, on_blueprint)
+        )
     for decorator in sites.decorators:
-        registrations.append(_decorator(decorator, evaluator))
+        registrations.append(_decorator(decorator, evaluator, config, sites.routes))
     registrations.sort(key=lambda registration: registration.where)
-    return Policy(tuple(registrations))
+    return Policy(tuple(registrations), config)
+
+
+def _config_entry(write: ConfigWrite, evaluator: Evaluator) -> ConfigEntry:
+    if write.opaque is not None:
+        unknown = Unknown(write.opaque, write.where)
+        return ConfigEntry(write.app, write.scope, None, unknown, write.where, write.happens_at, unknown)
+    if write.conditional:
+        value: Value = Unknown(f"{write.key} is set conditionally", write.where)
+    elif write.value is None:
+        value = Unknown(f"{write.key} has no value", write.where)
+    else:
+        value = evaluator.evaluate(write.value)
+    return ConfigEntry(write.app, write.scope, write.key, value, write.where, write.happens_at)
+
+
+def _config_layers(
+    config: Tuple[ConfigEntry, ...], app: str, context: str, before: Span, on_blueprint: bool
+) -> Tuple[OptionLayer, ...]:
+    """What ``CORS(app)``/``init_app`` reads from ``app.config``: the writes to
+    that app in the same function that happen before it. A blueprint has no
+    config: flask-cors reads none."""
+    if on_blueprint:
+        return ()
+    entries = [entry for entry in config if entry.app == app and entry.context == context and entry.happens_at < before]
+    return (_config_layer(entries),) if entries else ()
+
+
+def _config_layer(entries: List[ConfigEntry]) -> OptionLayer:
+    given = []
+    opaque = None
+    for entry in entries:
+        if entry.opaque is not None:
+            opaque = entry.opaque
+        elif entry.option is not None and not (isinstance(entry.value, Known) and entry.value.value is None):
+            # flask-cors skips config values that are None.
+            given.append(GivenOption(entry.option, entry.value, entry.where))
+    return OptionLayer("app.config", tuple(given), opaque)
 
 
 def _layer(label: str, arguments: Tuple[Argument, ...], evaluator: Evaluator, positional_ignored: bool = False) -> OptionLayer:
@@ -245,7 +319,9 @@ def _compute(settings: Dict[str, Setting]) -> Tuple[Optional[ComputedOptions], O
         return None, StartupError("type-error", f"flask-cors raises TypeError ({error})"), None
 
 
-def _extension(label: str, where: Span, app: Optional[str], context: str, layers: Tuple[OptionLayer, ...]) -> Registration:
+def _extension(
+    label: str, where: Span, app: Optional[str], context: str, layers: Tuple[OptionLayer, ...], on_blueprint: bool
+) -> Registration:
     merged = _merge(layers, where)
     _, top_failure, _ = _compute(merged)
     resources_setting = merged["resources"]
@@ -262,7 +338,9 @@ def _extension(label: str, where: Span, app: Optional[str], context: str, layers
             settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where)
             computed, scope_failure, unknown = _compute(settings)
             scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
-    return Registration("extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure)
+    return Registration(
+        "extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure, on_blueprint
+    )
 
 
 def _resource_entries(
@@ -316,12 +394,48 @@ def _resource_layer(key: Value, options: Value) -> OptionLayer:
     return OptionLayer(label, (), Unknown(f"per-resource options {options.value!r} are not a dict", options.where))
 
 
-def _decorator(decorator: DecoratorCall, evaluator: Evaluator) -> Registration:
+def _decorator(
+    decorator: DecoratorCall, evaluator: Evaluator, config: Tuple[ConfigEntry, ...], routes: Tuple[RouteDecorator, ...]
+) -> Registration:
     view = f" on {decorator.view!r}" if decorator.view else ""
+    view_routes = [route for route in routes if route.view == decorator.view and decorator.view is not None]
     layer = _layer("cross_origin()", decorator.arguments, evaluator, positional_ignored=True)
-    settings = _merge((layer,), decorator.where)
+    layers = _request_time_config(config, view_routes) + (layer,)
+    settings = _merge(layers, decorator.where)
     computed, failure, unknown = _compute(settings)
     scope = Scope(None, tuple(settings.values()), computed, failure, unknown)
+    inactive = None
+    below = [route for route in view_routes if decorator.position is not None and route.position > decorator.position]
+    if below:
+        inactive = f"it is above @{below[0].app}.route, which registers the view without it"
     return Registration(
-        "decorator", f"@cross_origin(){view}", decorator.where, None, decorator.scope, (layer,), scope.settings, (scope,), None
+        "decorator",
+        f"@cross_origin(){view}",
+        decorator.where,
+        None,
+        decorator.scope,
+        layers,
+        scope.settings,
+        (scope,),
+        None,
+        inactive=inactive,
     )
+
+
+def _request_time_config(config: Tuple[ConfigEntry, ...], routes: List[RouteDecorator]) -> Tuple[OptionLayer, ...]:
+    """``@cross_origin`` reads ``current_app.config`` on every request: every
+    write to the app that routes the view counts, whenever it happens."""
+    cors_entries = [entry for entry in config if entry.option is not None or entry.opaque is not None]
+    apps = {route.app for route in routes} or {entry.app for entry in cors_entries}
+    if len(apps) == 1:
+        (app,) = apps
+        entries = [entry for entry in cors_entries if entry.app == app]
+        return (_config_layer(entries),) if entries else ()
+    if cors_entries:  # several apps, and no route says which one serves the view
+        given = tuple(
+            GivenOption(entry.option, Unknown("the app that serves this view is not known", entry.where), entry.where)
+            for entry in cors_entries
+            if entry.option is not None
+        )
+        return (OptionLayer("app.config", given, None),)
+    return ()

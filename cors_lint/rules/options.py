@@ -98,7 +98,7 @@ UNKNOWN_OPTION = Rule(
 
 
 def check_startup_error(policy: Policy) -> Iterator[Finding]:
-    for registration in policy.registrations:
+    for registration in policy.active:
         when = "on every request to the view" if registration.kind == "decorator" else "at start-up"
         candidates = [(registration.failure, _first_scope(registration))]
         candidates += [(scope.failure, scope) for scope in registration.scopes]
@@ -139,7 +139,7 @@ STARTUP_ERROR = Rule(
 
 
 def check_vary_disabled(policy: Policy) -> Iterator[Finding]:
-    for registration in policy.registrations:
+    for registration in policy.active:
         for scope in registration.scopes:
             setting = scope.setting("vary_header")
             computed = scope.computed
@@ -175,7 +175,7 @@ VARY_DISABLED = Rule(
 
 def check_private_network(policy: Policy) -> Iterator[Finding]:
     seen = set()
-    for registration in policy.registrations:
+    for registration in policy.active:
         for scope in registration.scopes:
             setting = scope.setting("allow_private_network")
             if setting.truthy() and setting.where not in seen:
@@ -220,7 +220,7 @@ def _seconds(value: object) -> Optional[float]:
 
 
 def check_long_max_age(policy: Policy) -> Iterator[Finding]:
-    for registration in policy.registrations:
+    for registration in policy.active:
         for scope in registration.scopes:
             setting = scope.setting("max_age")
             try:
@@ -254,7 +254,7 @@ LONG_MAX_AGE = Rule(
 
 def check_duplicate_registration(policy: Policy) -> Iterator[Finding]:
     first: Dict[Tuple[str, str], Registration] = {}
-    for registration in policy.registrations:
+    for registration in policy.active:
         if registration.kind != "extension" or registration.app is None:
             continue
         key = (registration.context, registration.app)
@@ -289,7 +289,7 @@ DUPLICATE_REGISTRATION = Rule(
 
 
 def check_string_boolean(policy: Policy) -> Iterator[Finding]:
-    for registration in policy.registrations:
+    for registration in policy.active:
         layers: List[OptionLayer] = list(registration.layers)
         layers.extend(scope.resource_layer for scope in registration.scopes if scope.resource_layer)
         seen = set()

@@ -18,7 +18,7 @@ from cors_lint.rules.base import Rule, credentials_note, credentials_severity, e
 def origin_scopes(policy: Policy) -> Iterator[Tuple[Registration, Scope, List[OriginEntry]]]:
     """Every scope whose origins are known, with its entries; entries too
     costly to match are left out (CRS502 reports them)."""
-    for registration in policy.registrations:
+    for registration in policy.active:
         for scope in registration.scopes:
             entries = origin_entries(scope.setting("origins"))
             if isinstance(entries, list):
@@ -433,7 +433,7 @@ def _regex_error(text: str, flags: int) -> Optional[str]:
 
 
 def check_invalid_regex(policy: Policy) -> Iterator[Finding]:
-    for registration in policy.registrations:
+    for registration in policy.active:
         for scope in registration.scopes:
             entries = origin_entries(scope.setting("origins"))
             for entry in entries if isinstance(entries, list) else []:

@@ -16,7 +16,7 @@ from cors_lint.rules.base import Rule, example_app
 
 def _resource_patterns(policy: Policy) -> Iterator[Tuple[Scope, Known, flaskcors.PatternLike]]:
     """Every known, written resource pattern (defaults are not the author's)."""
-    for registration in policy.registrations:
+    for registration in policy.active:
         for scope in registration.scopes:
             resource = scope.resource
             if not isinstance(resource, Known) or scope.setting("resources").is_default:
