@@ -57,6 +57,14 @@ def test_re_compile_keeps_flags_and_is_case_sensitive_by_default() -> None:
     assert plain.value == Pattern("x", 0)
 
 
+def test_environment_defaults_are_known_and_tagged() -> None:
+    value = evaluate_last('import os\nRESULT = os.environ.get("ORIGINS", "a,b").split(",")')
+    assert concrete(value) == ["a", "b"]
+    assert value.env == "ORIGINS" and all(item.env == "ORIGINS" for item in value.value.items)
+    aliased = evaluate_last('from os import getenv as env\nRESULT = env("X", "*")')
+    assert (aliased.value, aliased.env) == ("*", "X")
+
+
 def test_timedelta() -> None:
     value = evaluate_last("import datetime\nRESULT = datetime.timedelta(1, hours=2, minutes=1)")
     assert value.value == Duration(86400 + 7200 + 60)
@@ -73,7 +81,8 @@ def test_names_follow_single_assignments_inside_functions_too() -> None:
     "source, reason",
     [
         ("RESULT = load()", "result of calling load()"),
-        ('import os\nRESULT = os.environ["X"]', "cannot evaluate"),
+        ('import os\nRESULT = os.environ["X"]', "environment variable X (read without a default)"),
+        ('import os\nRESULT = os.getenv("X")', "environment variable X (its default is None)"),
         ("X = 1\nX = 2\nRESULT = X", "assigned 2 times"),
         ("from settings import X\nRESULT = X", "imported"),
         ("RESULT = UNDEFINED", "not defined"),

@@ -9,6 +9,7 @@ once to such expressions. Everything else becomes ``Unknown`` with a reason.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import warnings
 from typing import FrozenSet, List, Tuple, Union
@@ -44,6 +45,8 @@ _TIMEDELTA_UNITS = {
 _TIMEDELTA_POSITIONAL = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 _CONTAINERS = {"builtins.list": "list", "builtins.tuple": "tuple", "builtins.set": "set", "builtins.frozenset": "set"}
 _MAX_DEPTH = 50
+_ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+_ENVIRON = frozenset({"os.environ"})
 
 
 class Evaluator:
@@ -82,6 +85,10 @@ class Evaluator:
             return self._name(node, where, following, depth)
         if isinstance(node, cst.Call):
             return self._call(node, where, following, depth)
+        if isinstance(node, cst.Subscript) and self.index.qualified_names(node.value) & _ENVIRON:
+            key = self._eval(node.slice[0].slice.value, following, depth) if isinstance(node.slice[0].slice, cst.Index) else None
+            name = key.value if isinstance(key, Known) and isinstance(key.value, str) else "?"
+            return Unknown(f"environment variable {name} (read without a default)", where)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             return self._add(node, where, following, depth)
         if isinstance(node, cst.FormattedString):
@@ -149,6 +156,8 @@ class Evaluator:
 
     def _call(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
         names = self.index.qualified_names(node.func)
+        if names & _ENV_GETTERS:
+            return self._environment(node, where, following, depth)
         if "re.compile" in names:
             return self._re_compile(node, where, following, depth)
         if "datetime.timedelta" in names:
@@ -224,6 +233,19 @@ class Evaluator:
             seconds += _TIMEDELTA_UNITS[unit] * amount.value
         return Known(Duration(seconds), where)
 
+    def _environment(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        """``os.environ.get(K, default)`` / ``os.getenv(K, default)``: unknown
+        at lint time, but wherever K is unset the value is the default."""
+        arguments = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        key = self._eval(arguments[0].value, following, depth) if arguments else None
+        name = key.value if isinstance(key, Known) and isinstance(key.value, str) else "?"
+        if len(arguments) < 2:
+            return Unknown(f"environment variable {name} (its default is None)", where)
+        default = self._eval(arguments[1].value, following, depth)
+        if isinstance(default, Unknown):
+            return Unknown(f"environment variable {name} with a default that is not known", where)
+        return dataclasses.replace(default, env=name)
+
     def _split(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
         assert isinstance(node.func, cst.Attribute)
         text = self._eval(node.func.value, following, depth)
@@ -238,7 +260,7 @@ class Evaluator:
         if separator.value == "":
             return Unknown("str.split() with an empty separator raises ValueError", where)
         parts = text.value.split(separator.value)
-        return Known(Sequence("list", tuple(Known(part, text.where) for part in parts)), where)
+        return Known(Sequence("list", tuple(Known(part, text.where, text.env) for part in parts)), where, text.env)
 
     def _add(self, node: cst.BinaryOperation, where: Span, following: FrozenSet[int], depth: int) -> Value:
         left = self._eval(node.left, following, depth)
@@ -248,7 +270,7 @@ class Evaluator:
         if isinstance(right, Unknown):
             return right
         if isinstance(left.value, str) and isinstance(right.value, str):
-            return Known(left.value + right.value, where)
+            return Known(left.value + right.value, where, left.env or right.env)
         if (
             isinstance(left.value, Sequence)
             and isinstance(right.value, Sequence)

@@ -9,7 +9,7 @@ through the model like any other value and rules stay silent on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Tuple, Union
+from typing import Iterator, Optional, Tuple, Union
 
 
 @dataclass(frozen=True, order=True)
@@ -64,10 +64,12 @@ Scalar = Union[str, int, float, bool, None]
 
 @dataclass(frozen=True)
 class Known:
-    """A value the tool knows exactly."""
+    """A value the tool knows exactly, or, with ``env``, the default an
+    environment variable falls back to (the value wherever it is unset)."""
 
     value: Union[Scalar, Pattern, Duration, Sequence, Mapping]
     where: Span
+    env: Optional[str] = None  # the environment variable this is the default of
 
     def is_unknown(self) -> bool:
         return False

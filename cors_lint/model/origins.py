@@ -24,6 +24,7 @@ class OriginEntry:
     flags: int
     where: Span
     from_default: bool  # flask-cors's default '*', nothing written
+    env: Optional[str] = None  # the environment variable whose default this is
 
     @property
     def is_regex(self) -> bool:
@@ -78,10 +79,10 @@ def origin_entries(setting: Setting) -> Union[List[OriginEntry], Unknown]:
             return item
         element = item.value
         if isinstance(element, Pattern):
-            entries.append(OriginEntry(element.source, True, element.flags, item.where, setting.is_default))
+            entries.append(OriginEntry(element.source, True, element.flags, item.where, setting.is_default, item.env))
         elif isinstance(element, str):
             text = flaskcors.re_fix(element)
-            entries.append(OriginEntry(text, False, 0, item.where, setting.is_default))
+            entries.append(OriginEntry(text, False, 0, item.where, setting.is_default, item.env))
         else:
             return Unknown(f"origin entry {element!r} is not a string (flask-cors fails on it)", item.where)
     return entries

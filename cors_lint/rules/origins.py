@@ -38,6 +38,17 @@ def _describe(entry: OriginEntry) -> str:
     return f"origin pattern {entry.shown()} matches any host"
 
 
+def credentials_env(scope: Scope) -> Optional[str]:
+    """The environment variable whose default turns credentials on, if any."""
+    value = scope.setting("supports_credentials").value
+    return value.env if isinstance(value, Known) else None
+
+
+def any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry, str]]:
+    """Entries that let in any origin, with an unrelated origin as witness."""
+    yield from _any_origin_entries(policy)
+
+
 def _any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry, str]]:
     for registration, scope, entries in origin_scopes(policy):
         if scope.failure is not None and scope.failure.kind == "wildcard-credentials":
@@ -53,7 +64,7 @@ def _any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, O
 
 def check_any_origin_with_credentials(policy: Policy) -> Iterator[Finding]:
     for registration, scope, entry, witness in _any_origin_entries(policy):
-        if scope.setting("supports_credentials").truthy():
+        if scope.setting("supports_credentials").truthy() and not (entry.env or credentials_env(scope)):  # else CRS501
             yield ANY_ORIGIN_WITH_CREDENTIALS.finding(
                 entry.where,
                 f"{_describe(entry)} and supports_credentials is on{_where_said(registration, scope)}: "
@@ -87,8 +98,8 @@ ANY_ORIGIN_WITH_CREDENTIALS = Rule(
 def check_any_origin(policy: Policy) -> Iterator[Finding]:
     for registration, scope, entry, witness in _any_origin_entries(policy):
         credentials = scope.setting("supports_credentials").truthy()
-        if credentials:
-            continue  # CRS101
+        if credentials or entry.env:
+            continue  # CRS101, or CRS501 for an environment variable's default
         sends_star = entry.is_wildcard and scope.setting("send_wildcard").truthy()
         how = "sends Access-Control-Allow-Origin: *" if sends_star else "reflects every Origin"
         yield ANY_ORIGIN.finding(
