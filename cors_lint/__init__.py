@@ -52,7 +52,7 @@ def lint_paths(
     Raises ``cors_lint.files.MissingPath`` for a path that does not exist.
     """
     from cors_lint import engine, files
-    from cors_lint.findings import Finding
+    from cors_lint.findings import Finding, deduplicate
 
     file_paths = files.python_files(paths, exclude)
     findings: List[Finding] = []
@@ -66,14 +66,15 @@ def lint_paths(
         if engine.is_candidate(source):
             candidates.append((path, source))
     workers = jobs or os.cpu_count() or 1
-    analyse = functools.partial(engine.lint_candidate, select=tuple(select), ignore=tuple(ignore))
+    analyse = functools.partial(engine.lint_candidates, select=tuple(select), ignore=tuple(ignore))
     if workers == 1 or len(candidates) < PARALLEL_FROM:
-        results = map(analyse, candidates)
-        for result in results:
-            findings.extend(result)
+        findings.extend(analyse(candidates))
     else:
+        # Batches, each with its own module loader: an imported settings
+        # module is parsed once per batch, not once per importing file.
+        size = max(1, -(-len(candidates) // (workers * 4)))
+        batches = [candidates[start : start + size] for start in range(0, len(candidates), size)]
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-            chunk = max(1, len(candidates) // (workers * 8))
-            for result in pool.map(analyse, candidates, chunksize=chunk):
+            for result in pool.map(analyse, batches):
                 findings.extend(result)
-    return LintRun(tuple(sorted(findings, key=Finding.sort_key)), len(file_paths))
+    return LintRun(tuple(deduplicate(findings)), len(file_paths))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, List, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 
 from cors_lint import files
 from cors_lint.evaluate.values import Span
@@ -19,6 +19,7 @@ from cors_lint.noqa import noqa_comments, suppressing_comment
 from cors_lint.rules.parse import INTERNAL_ERROR, UNPARSEABLE
 
 if TYPE_CHECKING:
+    from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
 
 # A file that never imports flask_cors cannot use it: no need to parse it.
@@ -42,28 +43,40 @@ def is_candidate(source: Source) -> bool:
     return CANDIDATE_MARKER in source and CANDIDATE_IMPORT.search(source) is not None
 
 
-def _parsed(source: Source) -> "Tuple[SourceIndex, Policy]":
+def new_loader() -> "ModuleLoader":
+    """A loader for the project modules one run imports (each parsed once)."""
+    from cors_lint.find.modules import ModuleLoader
+
+    return ModuleLoader()
+
+
+def _parsed(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> "Tuple[SourceIndex, Policy]":
     # libcst is imported here, for candidate files only: a run over a tree
     # without CORS code never loads it.
     from cors_lint.evaluate.expressions import Evaluator
     from cors_lint.find.source import SourceIndex, parse
     from cors_lint.find.visitor import find_sites
 
-    index = SourceIndex(parse(source))
-    return index, build_policy(find_sites(index), Evaluator(index))
+    index = SourceIndex(parse(source), path)
+    return index, build_policy(find_sites(index), Evaluator(index, loader))
 
 
-def policy_of(source: Source) -> Policy:
+def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> Policy:
     """The policy model of one module (raises on unparseable input)."""
-    return _parsed(source)[1]
+    return _parsed(source, path, loader)[1]
 
 
 def lint_source(
-    source: Source, path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
+    source: Source,
+    path: str = "<stdin>",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    loader: "Optional[ModuleLoader]" = None,
 ) -> List[Finding]:
     """All findings for one file's bytes, sorted, selected by code prefix;
-    findings silenced by ``# noqa`` are included, marked ``suppressed_by``."""
-    return _selected(_analyse(source), path, select, ignore)
+    findings silenced by ``# noqa`` are included, marked ``suppressed_by``.
+    Findings about values written in an imported module name that module."""
+    return _selected(_analyse(source, path, loader), path, select, ignore)
 
 
 def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
@@ -75,10 +88,13 @@ def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ())
     return lint_source(source, path, select, ignore)
 
 
-def lint_candidate(candidate: Tuple[str, bytes], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
-    """``lint_source`` for a (path, bytes) pair: the unit of parallel work."""
-    path, source = candidate
-    return lint_source(source, path, select, ignore)
+def lint_candidates(
+    candidates: Sequence[Tuple[str, bytes]], select: Sequence[str], ignore: Sequence[str]
+) -> List[Finding]:
+    """``lint_source`` for a batch of (path, bytes) pairs sharing one module
+    loader: the unit of parallel work."""
+    loader = new_loader() if candidates else None
+    return [finding for path, source in candidates for finding in lint_source(source, path, select, ignore, loader)]
 
 
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
@@ -91,19 +107,32 @@ def _selected(findings: List[Finding], path: str, select: Sequence[str], ignore:
         return []
     from cors_lint.rules import is_reported
 
-    return [dataclasses.replace(finding, path=path) for finding in findings if is_reported(finding.code, select, ignore)]
+    return [
+        _placed(finding, path) for finding in findings if is_reported(finding.code, select, ignore)
+    ]
 
 
-def _analyse(source: Source) -> List[Finding]:
+def _placed(finding: Finding, path: str) -> Finding:
+    """Reported in the file where the offending value is written; a value
+    from an imported module says which file uses it."""
+    if finding.where.path and finding.where.path != path:
+        return dataclasses.replace(
+            finding, path=finding.where.path, message=f"{finding.message} (the value is used in {path})"
+        )
+    return dataclasses.replace(finding, path=path)
+
+
+def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> List[Finding]:
     if not is_candidate(source):
         return []
+    loader = loader or new_loader()
     verdict = guard.check(source)
     if verdict.refusal is not None:
         return [_unparseable(verdict.refusal)]
     import libcst as cst
 
     try:
-        index, policy = _parsed(source)
+        index, policy = _parsed(source, path, loader)
     except cst.ParserSyntaxError as error:
         if verdict.python_error is not None:
             return [_unparseable(verdict.python_error)]
@@ -116,20 +145,25 @@ def _analyse(source: Source) -> List[Finding]:
     except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
         return [_internal_error(error)]
     try:
-        return _apply_noqa(check_policy(policy), index)
+        return _apply_noqa(check_policy(policy), index, loader)
     except Exception as error:  # noqa: BLE001 - same reason
         return [_internal_error(error)]
 
 
-def _apply_noqa(findings: List[Finding], index: "SourceIndex") -> List[Finding]:
-    comments = noqa_comments(index.module.code)
-    if not comments:
-        return findings
-    statements = index.statement_lines()
-    return [
-        dataclasses.replace(finding, suppressed_by=suppressing_comment(finding.code, finding.where.line, statements, comments))
-        for finding in findings
-    ]
+def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLoader") -> List[Finding]:
+    """A finding is silenced by the comments of the file it is reported in
+    (an imported settings module's own ``# noqa`` for its values)."""
+    silenced = []
+    for finding in findings:
+        module = index if finding.where.path in ("", index.path) else loader.by_path(finding.where.path)
+        comments = noqa_comments(module.module.code) if module is not None else {}
+        if comments:
+            statements = module.statement_lines()
+            finding = dataclasses.replace(
+                finding, suppressed_by=suppressing_comment(finding.code, finding.where.line, statements, comments)
+            )
+        silenced.append(finding)
+    return silenced
 
 
 def check_policy(policy: Policy) -> List[Finding]:

@@ -30,7 +30,10 @@ class Plugin:
         if not engine.is_candidate(source):
             return
         for finding in engine.lint_source(source, self.filename):
-            if finding.suppressed_by is not None:
+            # flake8 places findings in the file it hands over; a value written
+            # in an imported settings module belongs to that module's report,
+            # which flake8 cannot make. ``cors-lint`` reports those.
+            if finding.suppressed_by is not None or finding.path != self.filename:
                 continue
             witness = f" (witness: {finding.witness})" if finding.witness else ""
             yield finding.where.line, finding.where.column - 1, f"{finding.code} {finding.message}{witness}", type(self)

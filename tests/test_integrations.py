@@ -39,9 +39,11 @@ def test_flake8_reports_what_cors_lint_reports() -> None:
     )
     flake8 = {tuple(line.split("|")) for line in result.stdout.splitlines()}
     ours = {
-        (os.path.join("fixtures", Path(f["path"]).name), str(f["line"]), str(f["column"]), f["code"])
+        (os.path.normpath(f["path"]), str(f["line"]), str(f["column"]), f["code"])
         for f in findings_json("fixtures")
-        if f["code"] != "CRS001"  # flake8 reports E999 for files it cannot parse and runs no plugin on them
+        # flake8 reports E999 for files it cannot parse and runs no plugin on them; and a plugin can only
+        # report in the file flake8 hands it, not in the settings module an imported value comes from.
+        if f["code"] != "CRS001" and "(the value is used in" not in f["message"]
     }
     flake8 = {(os.path.normpath(path), row, col, code) for path, row, col, code in flake8}
     assert flake8 == ours

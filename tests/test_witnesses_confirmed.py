@@ -16,7 +16,7 @@ from oracle import OracleStartupError, accepted, ask, extension_app
 from test_fixtures import FIXTURE_FILES, expected_findings
 
 from cors_lint import lint_paths
-from cors_lint.engine import policy_of
+from cors_lint.engine import new_loader, policy_of
 from cors_lint.model.origins import origin_entries
 from cors_lint.model.policy import NotConcrete, Scope, concrete
 
@@ -41,36 +41,46 @@ def runtime_options(scope: Scope) -> Dict[str, object]:
     }
 
 
-def scopes_at(path: Path, line: int, column: int) -> List[Scope]:
-    policy = policy_of(path.read_bytes())
+def policy_for(path: Path):
+    """The policy as a run over the fixtures sees it: imported modules followed."""
+    return policy_of(path.read_bytes(), str(path), new_loader())
+
+
+def same_place(where, finding) -> bool:
+    return (where.line, where.column) == (finding.where.line, finding.where.column) and Path(
+        where.path or "."
+    ).resolve() == Path(finding.path).resolve()
+
+
+def scopes_at(path: Path, finding) -> List[Scope]:
     found = []
-    for registration in policy.registrations:
+    for registration in policy_for(path).registrations:
         for scope in registration.scopes:
             entries = origin_entries(scope.setting("origins"))
-            if isinstance(entries, list) and any(
-                (entry.where.line, entry.where.column) == (line, column) for entry in entries
-            ):
+            if isinstance(entries, list) and any(same_place(entry.where, finding) for entry in entries):
                 found.append(scope)
     return found
 
 
-def origin_witnesses():
+def _witnessed(is_path: bool):
+    """(the linted file, the finding) for every finding with a witness."""
     for path in FIXTURE_FILES:
         for finding in lint_paths([str(path)]).findings:
-            if finding.witness and not finding.witness.startswith("/"):
+            if finding.witness and finding.witness.startswith("/") == is_path:
                 yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
+
+
+def origin_witnesses():
+    return _witnessed(is_path=False)
 
 
 def path_witnesses():
-    for path in FIXTURE_FILES:
-        for finding in lint_paths([str(path)]).findings:
-            if finding.witness and finding.witness.startswith("/"):
-                yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
+    return _witnessed(is_path=True)
 
 
 @pytest.mark.parametrize("path, finding", list(origin_witnesses()))
 def test_origin_witness_is_accepted_by_flask_cors(path: Path, finding) -> None:
-    scopes = [scope for scope in scopes_at(path, finding.where.line, finding.where.column) if scope.failure is None]
+    scopes = [scope for scope in scopes_at(path, finding) if scope.failure is None]
     assert scopes, "the finding's place is an origin entry of a working scope"
     confirmed = False
     for scope in scopes:
@@ -83,7 +93,7 @@ def test_origin_witness_is_accepted_by_flask_cors(path: Path, finding) -> None:
 
 @pytest.mark.parametrize("path, finding", list(path_witnesses()))
 def test_path_witness_is_covered_by_flask_cors(path: Path, finding) -> None:
-    policy = policy_of(path.read_bytes())
+    policy = policy_for(path)
     resources = [
         concrete(scope.resource)
         for registration in policy.registrations
@@ -97,19 +107,19 @@ def test_path_witness_is_covered_by_flask_cors(path: Path, finding) -> None:
 
 
 def unflagged_scopes():
+    marked = {path: {line for line, _ in expected_findings(path)} for path in FIXTURE_FILES}
     for path in FIXTURE_FILES:
-        expected_lines = {line for line, _ in expected_findings(path)}
         try:
-            policy = policy_of(path.read_bytes())
+            policy = policy_for(path)
         except Exception:  # noqa: BLE001 - the unparseable fixture has no policy
             continue
         for registration in policy.registrations:
-            lines = set(range(registration.where.line, registration.where.end_line + 1))
+            places = {(path, line) for line in range(registration.where.line, registration.where.end_line + 1)}
             for scope in registration.scopes:
                 entries = origin_entries(scope.setting("origins"))
-                if isinstance(entries, list):
-                    lines |= {entry.where.line for entry in entries}
-            if lines & expected_lines:
+                for entry in entries if isinstance(entries, list) else []:
+                    places.add((Path(entry.where.path).resolve() if entry.where.path else path, entry.where.line))
+            if any(line in marked.get(file, set()) for file, line in places):
                 continue
             for index, scope in enumerate(registration.scopes):
                 try:

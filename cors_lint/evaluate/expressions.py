@@ -12,11 +12,12 @@ import ast
 import dataclasses
 import re
 import warnings
-from typing import FrozenSet, List, Tuple, Union
+from typing import FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value
+from cors_lint.find.modules import ModuleLoader
 from cors_lint.find.source import SourceIndex
 
 _RE_FLAGS = {
@@ -50,10 +51,12 @@ _ENVIRON = frozenset({"os.environ"})
 
 
 class Evaluator:
-    """Evaluates expressions of one module."""
+    """Evaluates expressions of one module; with a loader, names imported from
+    other modules of the project are followed."""
 
-    def __init__(self, index: SourceIndex) -> None:
+    def __init__(self, index: SourceIndex, loader: Optional[ModuleLoader] = None) -> None:
         self.index = index
+        self.loader = loader
 
     def evaluate(self, node: cst.BaseExpression) -> Value:
         return self._eval(node, frozenset(), 0)
@@ -85,6 +88,8 @@ class Evaluator:
             return self._name(node, where, following, depth)
         if isinstance(node, cst.Call):
             return self._call(node, where, following, depth)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node, where, following, depth)
         if isinstance(node, cst.Subscript) and self.index.qualified_names(node.value) & _ENVIRON:
             key = self._eval(node.slice[0].slice.value, following, depth) if isinstance(node.slice[0].slice, cst.Index) else None
             name = key.value if isinstance(key, Known) and isinstance(key.value, str) else "?"
@@ -145,6 +150,9 @@ class Evaluator:
         constants = {"True": True, "False": False, "None": None}
         if node.value in constants:
             return Known(constants[node.value], where)
+        bindings = self.index.bindings(node)
+        if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualified_name:
+            return self._imported(bindings[0].qualified_name, where, depth)
         bound = self.index.binding(node)
         if isinstance(bound, str):
             return Unknown(bound, where)
@@ -153,6 +161,46 @@ class Evaluator:
         value = self._eval(bound, following | {id(bound)}, depth)
         # The value keeps the location of its definition: that is where a fix goes.
         return value
+
+    def _attribute(self, node: cst.Attribute, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        """``settings.ALLOWED_ORIGINS`` after ``import settings``."""
+        names = self.index.qualified_names(node)
+        if len(names) == 1:
+            return self._imported(next(iter(names)), where, depth)
+        return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+
+    def _imported(self, qualified: str, where: Span, depth: int) -> Value:
+        """The value of ``module.NAME``, read from the module's file when it
+        belongs to the project."""
+        module, _, name = qualified.rpartition(".")
+        if not module or self.loader is None:
+            return Unknown(f"{qualified!r} is imported from another module", where)
+        path = self.loader.locate(self.index.path, module)
+        if path is None:
+            return Unknown(f"{qualified!r} comes from {module.lstrip('.') or module!r}, outside the project", where)
+        if path in self.loader.loading:
+            return Unknown(f"{qualified!r} is part of an import cycle", where)
+        loaded = self.loader.load(path)
+        if loaded is None:
+            return Unknown(f"{qualified!r}: module {module!r} could not be parsed", where)
+        self.loader.loading.add(path)
+        try:
+            return Evaluator(loaded.index, self.loader).module_value(name, where, depth)
+        finally:
+            self.loader.loading.discard(path)
+
+    def module_value(self, name: str, where: Span, depth: int = 0) -> Value:
+        """The value a module-level name is bound to, as another module sees it."""
+        bindings = self.index.module_bindings(name)
+        if len(bindings) != 1:
+            reason = "not defined" if not bindings else f"assigned {len(bindings)} times"
+            return Unknown(f"{name!r} is {reason} in {self.index.path}", where)
+        binding = bindings[0]
+        if binding.kind == "import" and binding.qualified_name:
+            return self._imported(binding.qualified_name, where, depth + 1)
+        if binding.kind == "assign" and binding.value is not None:
+            return self._eval(binding.value, frozenset(), depth + 1)
+        return Unknown(f"{name!r} in {self.index.path} is not bound by a simple assignment", where)
 
     def _call(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
         names = self.index.qualified_names(node.func)

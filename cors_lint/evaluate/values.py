@@ -14,12 +14,14 @@ from typing import Iterator, Optional, Tuple, Union
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """A source range: 1-based lines, 1-based columns, end exclusive."""
+    """A source range: 1-based lines, 1-based columns, end exclusive; ``path``
+    names the file when it is not the one being linted (an imported module)."""
 
     line: int
     column: int
     end_line: int
     end_column: int
+    path: str = ""
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,13 @@ class NameTable:
         recorder = _Recorder()
         module.visit(recorder)
         self._scope_of: Dict[int, Scope] = recorder.scope_of
+        self._module_scope = recorder.scope
         self.calls: List[CallSite] = recorder.calls
         self.item_assignments: List[ItemAssignment] = recorder.item_assignments
         self.decorated: List[DecoratedFunction] = recorder.decorated
+
+    def module_bindings(self, name: str) -> List[Binding]:
+        return self._module_scope.bindings.get(name, [])
 
     def bindings(self, name: cst.Name) -> List[Binding]:
         scope = self._scope_of.get(id(name))
@@ -244,7 +248,8 @@ class _Recorder(cst.CSTVisitor):
         for alias in node.names:
             name = _dotted(alias.name)
             bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            self.scope.bind(bound, Binding("import", f"{module}.{name}" if module else name))
+            qualified = module + name if module.endswith(".") else f"{module}.{name}" if module else name
+            self.scope.bind(bound, Binding("import", qualified))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:

@@ -19,14 +19,15 @@ class SourceIndex:
     positions are computed by libcst (names are resolved by ``NameTable``).
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, path: str = "") -> None:
         self.module = module
+        self.path = path  # set for imported modules, so their spans name their file
         self._positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         self._names = NameTable(module)
 
     def span(self, node: cst.CSTNode) -> Span:
         position = self._positions[node]
-        return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
+        return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1, self.path)
 
     @property
     def calls(self) -> List[CallSite]:
@@ -43,6 +44,10 @@ class SourceIndex:
 
     def bindings(self, name: cst.Name) -> List[Binding]:
         return self._names.bindings(name)
+
+    def module_bindings(self, name: str) -> List[Binding]:
+        """How ``name`` is bound at module level (what ``from m import name`` gets)."""
+        return self._names.module_bindings(name)
 
     def qualified_names(self, node: cst.BaseExpression) -> Set[str]:
         return self._names.qualified_names(node)

@@ -1,0 +1,94 @@
+"""Project modules, parsed on demand: ``from settings import ALLOWED_ORIGINS``
+is followed into ``settings.py`` when that file belongs to the linted project.
+
+Each module is parsed at most once per loader (one loader serves a whole
+serial run, or one batch of a parallel run); import cycles end in an unknown
+value; modules outside the project (site-packages, the standard library) are
+never parsed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Optional, Set
+
+from cors_lint import files
+from cors_lint.find import guard
+from cors_lint.find.source import SourceIndex, parse
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def project_root(path: Path) -> Path:
+    """The nearest directory above ``path`` that holds a project marker, else
+    the top of the file's package."""
+    for directory in path.parents:
+        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+            return directory
+    top = path.parent
+    while (top / "__init__.py").exists() and top.parent != top:
+        top = top.parent
+    return top
+
+
+@dataclass
+class LoadedModule:
+    path: str
+    index: SourceIndex
+
+
+class ModuleLoader:
+    """Finds and parses the project modules that linted files import."""
+
+    def __init__(self) -> None:
+        self._modules: Dict[Path, Optional[LoadedModule]] = {}
+        self.loading: Set[Path] = set()  # modules being evaluated: a cycle stops here
+
+    def locate(self, importer: str, module: str) -> Optional[Path]:
+        """The file of ``module`` (``config.settings``, or ``.settings`` relative
+        to the importer's package) inside the importer's project."""
+        importer_path = Path(os.path.abspath(importer))
+        level = len(module) - len(module.lstrip("."))
+        parts = [part for part in module.lstrip(".").split(".") if part]
+        if level:
+            base = importer_path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            bases = [base]
+        else:
+            root = project_root(importer_path)
+            bases = [root, root / "src", importer_path.parent]
+        for base in bases:
+            target = base.joinpath(*parts) if parts else base
+            for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
+                if candidate is not None and candidate.is_file():
+                    return candidate
+        return None
+
+    def by_path(self, display: str) -> Optional[SourceIndex]:
+        """A loaded module's index, by the path its spans carry."""
+        for loaded in self._modules.values():
+            if loaded is not None and loaded.path == display:
+                return loaded.index
+        return None
+
+    def load(self, path: Path) -> Optional[LoadedModule]:
+        if path not in self._modules:
+            self._modules[path] = self._parse(path)
+        return self._modules[path]
+
+    def _parse(self, path: Path) -> Optional[LoadedModule]:
+        try:
+            source = files.read(str(path))
+        except OSError:
+            return None
+        if guard.check(source).refusal is not None:
+            return None
+        try:
+            module = parse(source)
+        except Exception:  # noqa: BLE001 - an unparseable settings module only makes its values unknown
+            return None
+        display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        return LoadedModule(display, SourceIndex(module, display))
