@@ -33,6 +33,7 @@ class ExtensionCall:
     app: Optional[str]  # source text of the app argument, None when absent
     arguments: Tuple[Argument, ...]  # options only (the app argument removed)
     scope: str  # enclosing function, "" for module level
+    shared: bool = False  # the app is a module-level object
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +45,7 @@ class InitAppCall:
     arguments: Tuple[Argument, ...]
     constructor: ExtensionCall
     scope: str
+    shared: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +84,7 @@ class ConfigWrite:
     conditional: bool
     opaque: Optional[str] = None  # why the keys written are not known
     at: Optional[Span] = None  # where the write happens in the flow, if not ``where``
+    shared: bool = False  # the app is a module-level object, the same in every function
 
     @property
     def happens_at(self) -> Span:

@@ -45,6 +45,16 @@ class SourceIndex:
     def bindings(self, name: cst.Name) -> List[Binding]:
         return self._names.bindings(name)
 
+    def refers_to_module_level(self, expression: cst.BaseExpression) -> bool:
+        """Does ``app`` (or ``app.x``) name a module-level object, the same one
+        in every function, rather than a function's local variable?"""
+        while isinstance(expression, cst.Attribute):
+            expression = expression.value
+        if not isinstance(expression, cst.Name):
+            return False
+        found = self._names.bindings(expression)
+        return not found or found is self._names.module_bindings(expression.value)
+
     def module_bindings(self, name: str) -> List[Binding]:
         """How ``name`` is bound at module level (what ``from m import name`` gets)."""
         return self._names.module_bindings(name)

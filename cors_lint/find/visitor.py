@@ -43,7 +43,8 @@ def find_sites(index: SourceIndex) -> Sites:
         names = index.qualified_names(node.func)
         if names & EXTENSION_NAMES:
             app, options = _split_app(index, node, blueprints)
-            extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope)
+            shared = bool(node.args) and index.refers_to_module_level(node.args[0].value)
+            extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope, shared)
         elif names & DECORATOR_NAMES:
             arguments = tuple(_argument(index, arg) for arg in node.args)
             decorators.append(DecoratorCall(index.span(node), call.decorates, arguments, call.scope))
@@ -58,7 +59,8 @@ def find_sites(index: SourceIndex) -> Sites:
         constructor = _constructor_of(index, call.node.func.value, extensions)  # type: ignore[attr-defined]
         if constructor is not None:
             app, options = _split_app(index, call.node, blueprints)
-            init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope))
+            shared = bool(call.node.args) and index.refers_to_module_level(call.node.args[0].value)
+            init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope, shared))
     ordered = sorted(extensions.values(), key=lambda site: site.where)
     config_writes.extend(_config_items(index))
     config_writes.sort(key=lambda write: (write.happens_at, write.where))
@@ -92,10 +94,14 @@ def _config_items(index: SourceIndex) -> List[ConfigWrite]:
         element = assignment.target.slice[0].slice
         key = _string_literal(element.value) if isinstance(element, cst.Index) else None
         where = index.span(assignment.target)
+        shared = index.refers_to_module_level(assignment.target.value)
         if key is None:
-            writes.append(ConfigWrite(app, assignment.scope, None, None, where, assignment.conditional, "a config key that is not a literal"))
+            opaque = "a config key that is not a literal"
+            writes.append(ConfigWrite(app, assignment.scope, None, None, where, assignment.conditional, opaque, None, shared))
         else:
-            writes.append(ConfigWrite(app, assignment.scope, key, assignment.value, where, assignment.conditional))
+            writes.append(
+                ConfigWrite(app, assignment.scope, key, assignment.value, where, assignment.conditional, None, None, shared)
+            )
     return writes
 
 
@@ -108,8 +114,10 @@ def _config_call(index: SourceIndex, call) -> List[ConfigWrite]:
         return []
     where = index.span(node)
 
+    shared = index.refers_to_module_level(node.func.value)
+
     def write(key: Optional[str], value: Optional[cst.BaseExpression], at=where, opaque: Optional[str] = None) -> ConfigWrite:
-        return ConfigWrite(app, call.scope, key, value, at, call.conditional, opaque, where)
+        return ConfigWrite(app, call.scope, key, value, at, call.conditional, opaque, where, shared)
 
     if method == "setdefault":
         key = _string_literal(node.args[0].value) if node.args else None

@@ -111,6 +111,7 @@ class ConfigEntry:
     where: Span  # where the key is written
     happens_at: Span  # where the write happens in the flow
     opaque: Optional[Unknown] = None
+    shared: bool = False  # written to a module-level app, the same in every function
 
     @property
     def option(self) -> Optional[str]:
@@ -193,14 +194,16 @@ def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
     registrations: List[Registration] = []
     for extension in sites.extensions:
         if extension.app is not None:
-            layers = _config_layers(config, extension.app, extension.scope, extension.where, extension.app in sites.blueprints)
+            layers = _config_layers(
+                config, extension.app, extension.scope, extension.where, extension.app in sites.blueprints, extension.shared
+            )
             layers += (_layer("CORS()", extension.arguments, evaluator),)
             registrations.append(
                 _extension(f"CORS({extension.app})", extension.where, extension.app, extension.scope, layers, extension.app in sites.blueprints)
             )
     for init_app in sites.init_apps:
         on_blueprint = init_app.app in sites.blueprints
-        layers = _config_layers(config, init_app.app or "", init_app.scope, init_app.where, on_blueprint)
+        layers = _config_layers(config, init_app.app or "", init_app.scope, init_app.where, on_blueprint, init_app.shared)
         layers += (
             _layer("CORS()", init_app.constructor.arguments, evaluator),
             _layer("init_app()", init_app.arguments, evaluator),
@@ -217,26 +220,34 @@ def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
 def _config_entry(write: ConfigWrite, evaluator: Evaluator) -> ConfigEntry:
     if write.opaque is not None:
         unknown = Unknown(write.opaque, write.where)
-        return ConfigEntry(write.app, write.scope, None, unknown, write.where, write.happens_at, unknown)
+        return ConfigEntry(write.app, write.scope, None, unknown, write.where, write.happens_at, unknown, write.shared)
     if write.conditional:
         value: Value = Unknown(f"{write.key} is set conditionally", write.where)
     elif write.value is None:
         value = Unknown(f"{write.key} has no value", write.where)
     else:
         value = evaluator.evaluate(write.value)
-    return ConfigEntry(write.app, write.scope, write.key, value, write.where, write.happens_at)
+    return ConfigEntry(write.app, write.scope, write.key, value, write.where, write.happens_at, None, write.shared)
 
 
 def _config_layers(
-    config: Tuple[ConfigEntry, ...], app: str, context: str, before: Span, on_blueprint: bool
+    config: Tuple[ConfigEntry, ...], app: str, context: str, before: Span, on_blueprint: bool, shared: bool
 ) -> Tuple[OptionLayer, ...]:
     """What ``CORS(app)``/``init_app`` reads from ``app.config``: the writes to
     that app in the same function that happen before it. A blueprint has no
     config: flask-cors reads none."""
     if on_blueprint:
         return ()
+    # Writes to an app of the same name in another function may or may not
+    # reach this registration: the keys they write are unknown, not ignored.
+    elsewhere = tuple(
+        GivenOption(entry.option, Unknown(f"{entry.key} is also written in another function", entry.where), entry.where)
+        for entry in config
+        if entry.app == app and entry.context != context and entry.option is not None and entry.shared and shared
+    )
+    layers = (OptionLayer("app.config elsewhere", elsewhere, None),) if elsewhere else ()
     entries = [entry for entry in config if entry.app == app and entry.context == context and entry.happens_at < before]
-    return (_config_layer(entries),) if entries else ()
+    return layers + ((_config_layer(entries),) if entries else ())
 
 
 def _config_layer(entries: List[ConfigEntry]) -> OptionLayer:
