@@ -29,6 +29,8 @@ def noqa_comments(source: str) -> Dict[int, Noqa]:
     """Line number -> the noqa comment on it. Comments are found with
     ``tokenize``, so ``"# noqa"`` inside a string does not count."""
     comments: Dict[int, Noqa] = {}
+    if "noqa" not in source.lower():
+        return comments  # the common case, without tokenizing
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):

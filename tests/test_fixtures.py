@@ -13,7 +13,8 @@ from cors_lint import lint_paths
 from cors_lint.rules import ALL_RULES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FIXTURE_FILES = sorted(path.resolve() for path in FIXTURES.rglob("*.py"))
+# *.cfg: files loaded with app.config.from_pyfile, which hold findings too.
+FIXTURE_FILES = sorted(path.resolve() for pattern in ("*.py", "*.cfg") for path in FIXTURES.rglob(pattern))
 MARKER = re.compile(r"#\s*expect:\s*((?:CRS\d{3}[\s,]*)+)")
 # A fixture for an opt-in rule names it: ``# fixture-select: CRS502``.
 SELECT = re.compile(r"^#\s*fixture-select:\s*(\S+)", re.MULTILINE)

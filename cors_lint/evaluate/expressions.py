@@ -12,6 +12,7 @@ import ast
 import dataclasses
 import re
 import warnings
+from pathlib import Path
 from typing import FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
@@ -188,6 +189,34 @@ class Evaluator:
             return Evaluator(loaded.index, self.loader).module_value(name, where, depth)
         finally:
             self.loader.loading.discard(path)
+
+    def loaded_config(self, reference: str, where: Span) -> Union[List[Tuple[str, Value]], Unknown]:
+        """The upper-case names ``app.config.from_object(reference)`` (a module
+        or a class of the project) or ``from_pyfile`` (``file:name``) sets."""
+        if self.loader is None:
+            return Unknown(f"{reference} is not followed", where)
+        if reference.startswith("file:"):
+            # Flask resolves it against the app's root path: the app module's folder.
+            candidate = Path(self.index.path or ".").resolve().parent / reference[len("file:") :]
+            loaded = self.loader.load(candidate) if candidate.is_file() else None
+            if loaded is None:
+                return Unknown(f"from_pyfile({reference[5:]!r}): no readable Python file next to the app module", where)
+            return self._module_config(loaded.index, where)
+        path = self.loader.locate(self.index.path, reference)
+        if path is not None and self.loader.load(path) is not None:
+            return self._module_config(self.loader.load(path).index, where)  # type: ignore[union-attr]
+        module, _, class_name = reference.rpartition(".")
+        path = self.loader.locate(self.index.path, module) if module else None
+        loaded = self.loader.load(path) if path is not None else None
+        attributes = loaded.index.class_attributes(class_name) if loaded is not None else None
+        if attributes is None:
+            return Unknown(f"from_object({reference!r}) loads something outside the project", where)
+        evaluator = Evaluator(loaded.index, self.loader)  # type: ignore[union-attr]
+        return [(key, evaluator.evaluate(value)) for key, value, _ in attributes]
+
+    def _module_config(self, index: SourceIndex, where: Span) -> List[Tuple[str, Value]]:
+        evaluator = Evaluator(index, self.loader)
+        return [(name, evaluator.module_value(name, where)) for name in sorted(index.module_names()) if name.isupper()]
 
     def module_value(self, name: str, where: Span, depth: int = 0) -> Value:
         """The value a module-level name is bound to, as another module sees it."""

@@ -100,6 +100,9 @@ class NameTable:
     def module_bindings(self, name: str) -> List[Binding]:
         return self._module_scope.bindings.get(name, [])
 
+    def module_names(self) -> List[str]:
+        return list(self._module_scope.bindings)
+
     def bindings(self, name: cst.Name) -> List[Binding]:
         scope = self._scope_of.get(id(name))
         return scope.lookup(name.value) if scope is not None else []

@@ -85,6 +85,7 @@ class ConfigWrite:
     opaque: Optional[str] = None  # why the keys written are not known
     at: Optional[Span] = None  # where the write happens in the flow, if not ``where``
     shared: bool = False  # the app is a module-level object, the same in every function
+    loads: Optional[str] = None  # "pkg.settings[.Class]" for from_object, "file:x.cfg" for from_pyfile
 
     @property
     def happens_at(self) -> Span:

@@ -3,7 +3,7 @@ positions, qualified names (imports resolved) and simple name bindings."""
 
 from __future__ import annotations
 
-from typing import List, Set, Tuple, Union
+from typing import List, Optional, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -54,6 +54,35 @@ class SourceIndex:
             return False
         found = self._names.bindings(expression)
         return not found or found is self._names.module_bindings(expression.value)
+
+    def module_names(self) -> List[str]:
+        """Every name bound at module level, in no particular order."""
+        return self._names.module_names()
+
+    def class_attributes(self, name: str, seen: Optional[Set[str]] = None) -> "Optional[List[Tuple[str, cst.BaseExpression, cst.Name]]]":
+        """(key, value, target) of the upper-case attributes of a module-level
+        class, its base classes of this module first (what ``from_object``
+        reads); None if it is not such a class, or a base class is not."""
+        seen = set() if seen is None else seen
+        bindings = self.module_bindings(name)
+        if len(bindings) != 1 or bindings[0].definition is None or name in seen:
+            return None
+        seen.add(name)
+        definition = bindings[0].definition
+        attributes: List[Tuple[str, cst.BaseExpression, cst.Name]] = []
+        for base in definition.bases:
+            if isinstance(base.value, cst.Name) and base.value.value != "object":
+                inherited = self.class_attributes(base.value.value, seen)
+                if inherited is None:
+                    return None  # a base class from elsewhere may set anything
+                attributes.extend(inherited)
+        for statement in definition.body.body:
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    target = small.targets[0].target
+                    if target.value.isupper():
+                        attributes.append((target.value, small.value, target))
+        return attributes
 
     def module_bindings(self, name: str) -> List[Binding]:
         """How ``name`` is bound at module level (what ``from m import name`` gets)."""

@@ -21,6 +21,7 @@ from cors_lint.find.sites import (
     RouteDecorator,
     Sites,
 )
+from cors_lint.find.names import CallSite
 from cors_lint.find.source import SourceIndex
 
 EXTENSION_NAMES = frozenset({"flask_cors.CORS", "flask_cors.extension.CORS"})
@@ -105,7 +106,7 @@ def _config_items(index: SourceIndex) -> List[ConfigWrite]:
     return writes
 
 
-def _config_call(index: SourceIndex, call) -> List[ConfigWrite]:
+def _config_call(index: SourceIndex, call: CallSite) -> List[ConfigWrite]:
     """``app.config.update(...)``, ``from_mapping``, ``setdefault``, ``from_object``..."""
     node = call.node
     method = node.func.attr.value
@@ -122,12 +123,20 @@ def _config_call(index: SourceIndex, call) -> List[ConfigWrite]:
     if method == "setdefault":
         key = _string_literal(node.args[0].value) if node.args else None
         value = node.args[1].value if len(node.args) > 1 else None
-        # setdefault only writes when the key is not set yet: not known here.
-        return [write(key, None, opaque="config.setdefault() writes only when the key is unset")] if key else []
-    if method == "from_object" and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name):
-        attributes = _class_attributes(index, node.args[0].value, set())
+        # setdefault writes only when the key is not set yet: a conditional write.
+        return [ConfigWrite(app, call.scope, key, value, where, True, None, None, shared)] if key else []
+    argument = node.args[0].value if len(node.args) == 1 and node.args[0].keyword is None else None
+    if method == "from_object" and isinstance(argument, cst.Name):
+        attributes = index.class_attributes(argument.value)
         if attributes is not None:
             return [write(key, value, index.span(target)) for key, value, target in attributes]
+        imported = index.qualified_names(argument)
+        if len(imported) == 1:  # a module or a class from another module of the project
+            return [ConfigWrite(app, call.scope, None, None, where, call.conditional, None, None, shared, next(iter(imported)))]
+    if method in ("from_object", "from_pyfile") and argument is not None and _string_literal(argument):
+        source = _string_literal(argument)
+        reference = source if method == "from_object" else "file:" + source
+        return [ConfigWrite(app, call.scope, None, None, where, call.conditional, None, None, shared, reference)]
     if method in LOADING_CONFIG_METHODS:
         shown = index.code(node)
         return [write(None, None, opaque=f"{shown if len(shown) < 60 else method + '(...)'} is not followed yet")]
@@ -145,31 +154,6 @@ def _config_call(index: SourceIndex, call) -> List[ConfigWrite]:
         else:
             writes.append(write(None, None, index.span(arg), f"config.{method}() of a value that is not a dict literal"))
     return writes
-
-
-def _class_attributes(index: SourceIndex, name: cst.Name, seen: set):
-    """(key, value, target) of a config class's upper-case attributes, base
-    classes of the same module first; None if the class is not in the module."""
-    bindings = index.bindings(name)
-    if len(bindings) != 1 or bindings[0].definition is None or name.value in seen:
-        return None
-    seen.add(name.value)
-    definition = bindings[0].definition
-    attributes = []
-    for base in definition.bases:
-        if isinstance(base.value, cst.Name) and base.value.value != "object":
-            inherited = _class_attributes(index, base.value, seen)
-            if inherited is None:
-                return None  # a base class from elsewhere may set anything
-            attributes.extend(inherited)
-    for statement in definition.body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-                    target = small.targets[0].target
-                    if target.value.isupper():
-                        attributes.append((target.value, small.value, target))
-    return attributes
 
 
 def _routes(index: SourceIndex):

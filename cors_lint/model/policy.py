@@ -190,7 +190,7 @@ def concrete(value: Value) -> Any:
 
 
 def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
-    config = tuple(_config_entry(write, evaluator) for write in sites.config_writes)
+    config = tuple(entry for write in sites.config_writes for entry in _config_entries(write, evaluator))
     registrations: List[Registration] = []
     for extension in sites.extensions:
         if extension.app is not None:
@@ -215,6 +215,22 @@ def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
         registrations.append(_decorator(decorator, evaluator, config, sites.routes))
     registrations.sort(key=lambda registration: registration.where)
     return Policy(tuple(registrations), config)
+
+
+def _config_entries(write: ConfigWrite, evaluator: Evaluator) -> List[ConfigEntry]:
+    """One entry a key; ``from_object``/``from_pyfile`` are followed into the
+    project module or file they load."""
+    if write.loads is None:
+        return [_config_entry(write, evaluator)]
+    loaded = evaluator.loaded_config(write.loads, write.where)
+    if isinstance(loaded, Unknown):
+        return [ConfigEntry(write.app, write.scope, None, loaded, write.where, write.happens_at, loaded, write.shared)]
+    entries = []
+    for key, value in loaded:
+        if write.conditional:
+            value = Unknown(f"{key} is set conditionally", write.where)
+        entries.append(ConfigEntry(write.app, write.scope, key, value, value.where, write.happens_at, None, write.shared))
+    return entries
 
 
 def _config_entry(write: ConfigWrite, evaluator: Evaluator) -> ConfigEntry:
