@@ -122,6 +122,8 @@ def main(
 
 
 def _check_codes(settings) -> None:
+    if not (settings.select or settings.ignore or settings.per_file_ignores):
+        return  # nothing to check: the rules need not be loaded at all
     from cors_lint import config
     from cors_lint.rules import ALL_RULES
 

@@ -16,7 +16,6 @@ from cors_lint.find import guard
 from cors_lint.findings import Finding, deduplicate
 from cors_lint.model.policy import Policy, build_policy
 from cors_lint.noqa import noqa_comments, suppressing_comment
-from cors_lint.rules.parse import INTERNAL_ERROR, UNPARSEABLE
 
 if TYPE_CHECKING:
     from cors_lint.find.modules import ModuleLoader
@@ -98,6 +97,8 @@ def lint_candidates(
 
 
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    from cors_lint.rules.parse import UNPARSEABLE
+
     finding = UNPARSEABLE.finding(FILE_START, f"cannot read the file, not checked: {error.strerror or error}")
     return _selected([finding], path, select, ignore)
 
@@ -130,6 +131,8 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
     if verdict.refusal is not None:
         return [_unparseable(verdict.refusal)]
     import libcst as cst
+
+    from cors_lint.rules.parse import UNPARSEABLE
 
     try:
         index, policy = _parsed(source, path, loader)
@@ -174,11 +177,15 @@ def check_policy(policy: Policy) -> List[Finding]:
 
 
 def _unparseable(refusal: guard.Refusal) -> Finding:
+    from cors_lint.rules.parse import UNPARSEABLE
+
     where = Span(refusal.line, refusal.column, refusal.line, refusal.column)
     return UNPARSEABLE.finding(where, refusal.message)
 
 
 def _internal_error(error: Exception) -> Finding:
+    from cors_lint.rules.parse import INTERNAL_ERROR
+
     return INTERNAL_ERROR.finding(
         FILE_START,
         f"internal error ({type(error).__name__}: {error}); the file was not fully checked, please report this",
