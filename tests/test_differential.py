@@ -143,7 +143,7 @@ resources = st.one_of(
 
 @dataclass(frozen=True)
 class Configuration:
-    kind: str  # "kwargs", "constant", "init_app", "decorator", "twice", "config", "config_late"
+    kind: str  # "kwargs", "constant", "init_app", "decorator", "twice", "config", "config_late", "blueprint"
     options: Dict[str, object]
     extra: Dict[str, object]  # init_app's options, or the second registration's
 
@@ -158,6 +158,18 @@ class Configuration:
         view = "def view(path=''):\n    return 'ok'\n"
         if self.kind == "decorator":
             return head + route + f"@cross_origin({options})\n" + view
+        if self.kind == "blueprint":
+            # flask-cors reads no app config for a blueprint: the config written here must not apply.
+            keys = {"CORS_" + name.upper(): value for name, value in self.extra.items()}
+            blueprint_route = route.replace("@app.route", "@bp.route")
+            return (
+                head.replace("from flask import Flask", "from flask import Blueprint, Flask")
+                + f"app.config.update({py(keys)})\nbp = Blueprint('bp', __name__)\n"
+                + f"CORS(bp{', ' if options else ''}{options})\n"
+                + blueprint_route
+                + view
+                + "app.register_blueprint(bp)\n"
+            )
         if self.kind == "constant":
             body = f"OPTIONS = {py(self.options)}\nCORS(app, **OPTIONS)\n"
         elif self.kind in ("config", "config_late"):
@@ -176,12 +188,14 @@ class Configuration:
 
 @st.composite
 def configurations(draw) -> Configuration:
-    kind = draw(st.sampled_from(["kwargs", "kwargs", "constant", "init_app", "decorator", "twice", "config", "config_late"]))
+    kind = draw(
+        st.sampled_from(["kwargs", "kwargs", "constant", "init_app", "decorator", "twice", "config", "config_late", "blueprint"])
+    )
     options = draw(option_dicts())
     extra: Dict[str, object] = {}
     if kind != "decorator" and draw(st.booleans()):
         options["resources"] = draw(resources)
-    if kind in ("init_app", "twice", "config", "config_late"):
+    if kind in ("init_app", "twice", "config", "config_late", "blueprint"):
         extra = draw(option_dicts(max_size=3))
     return Configuration(kind, options, extra)
 
