@@ -21,6 +21,15 @@ CORS_HEADER_NAMES = (
     "Vary",
 )
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+# Origins an attacker can present; a safe configuration grants none of them.
+ATTACKER_ORIGINS = [
+    "https://attacker.example",
+    "null",
+    "https://app.example.com.attacker.example",
+    "https://xexample.com",
+    "https://attackerexample.com",
+    "http://app.example.com",
+]
 
 # flask-cors logs a warning for unknown options; the tests pass them on purpose.
 logging.getLogger("flask_cors").setLevel(logging.ERROR)

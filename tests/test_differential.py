@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+import oracle
 from oracle import ask
 
 from cors_lint.engine import check_policy, policy_of
@@ -200,14 +201,7 @@ def configurations(draw) -> Configuration:
     return Configuration(kind, options, extra)
 
 
-ATTACKER_ORIGINS = [
-    None,
-    "https://attacker.example",
-    "null",
-    "https://app.example.com.attacker.example",
-    "https://xexample.com",
-    "https://attackerexample.com",
-    "http://app.example.com",
+REQUEST_ORIGINS = [None] + oracle.ATTACKER_ORIGINS + [
     "https://app.example.com",
     "https://APP.EXAMPLE.COM",
     "http://localhost:3000",
@@ -228,7 +222,7 @@ def _origins_in(configuration: Configuration) -> List[str]:
 
 def _request_pool(configuration: Configuration, policy: Policy) -> List[Optional[str]]:
     witnesses = {finding.witness for finding in check_policy(policy) if finding.witness}
-    return ATTACKER_ORIGINS + _origins_in(configuration) + sorted(witnesses)
+    return REQUEST_ORIGINS + _origins_in(configuration) + sorted(witnesses)
 
 
 Request = Tuple[str, str, Dict[str, str]]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
-from oracle import OracleStartupError, accepted, ask, extension_app
+from oracle import ATTACKER_ORIGINS, OracleStartupError, accepted, ask, extension_app
 from test_fixtures import FIXTURE_FILES, expected_findings
 
 from cors_lint import lint_paths
@@ -20,14 +20,6 @@ from cors_lint.engine import new_loader, policy_of
 from cors_lint.model.origins import origin_entries
 from cors_lint.model.policy import NotConcrete, Scope, concrete
 
-ATTACKER_ORIGINS = [
-    "https://attacker.example",
-    "null",
-    "https://app.example.com.attacker.example",
-    "https://xexample.com",
-    "https://attackerexample.com",
-    "http://app.example.com",
-]
 PROBE_ORIGIN = "https://app.example.com"
 
 
