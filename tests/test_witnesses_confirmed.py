@@ -58,7 +58,8 @@ def _witnessed(is_path: bool):
     """(the linted file, the finding) for every finding with a witness."""
     for path in FIXTURE_FILES:
         for finding in lint_paths([str(path)]).findings:
-            if finding.witness and finding.witness.startswith("/") == is_path:
+            # Hand-written headers (CRS4xx) run for real in test_handwritten_oracle.py.
+            if finding.witness and finding.witness.startswith("/") == is_path and not finding.code.startswith("CRS4"):
                 yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
 
 

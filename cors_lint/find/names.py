@@ -23,7 +23,7 @@ class Binding:
     kind: str  # "import", "assign", "definition", "other"
     qualified_name: Optional[str] = None  # for imports: "flask_cors.CORS"
     value: Optional[cst.BaseExpression] = None  # for assignments
-    definition: Optional[cst.ClassDef] = None  # for classes (config objects)
+    definition: Optional[Union[cst.ClassDef, cst.FunctionDef]] = None  # classes (config objects), functions (checks)
 
 
 @dataclass
@@ -162,7 +162,7 @@ class _Recorder(cst.CSTVisitor):
         self.scope = self.scope.parent
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bind(node.name.value, Binding("definition"))
+        self.scope.bind(node.name.value, Binding("definition", definition=node))
         # Decorators, defaults and annotations belong to the enclosing scope.
         if node.decorators:
             self.decorated.append(DecoratedFunction(node.name.value, tuple(d.decorator for d in node.decorators)))

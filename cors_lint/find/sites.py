@@ -69,6 +69,7 @@ class Sites:
     config_writes: Tuple["ConfigWrite", ...] = ()
     routes: Tuple["RouteDecorator", ...] = ()
     blueprints: frozenset = frozenset()  # app expressions that are flask Blueprints
+    header_writes: Tuple = ()  # hand-written Access-Control-* and Vary headers (find.headers.HeaderWrite)
 
 
 @dataclass(frozen=True, eq=False)

@@ -65,7 +65,7 @@ class SourceIndex:
         reads); None if it is not such a class, or a base class is not."""
         seen = set() if seen is None else seen
         bindings = self.module_bindings(name)
-        if len(bindings) != 1 or bindings[0].definition is None or name in seen:
+        if len(bindings) != 1 or not isinstance(bindings[0].definition, cst.ClassDef) or name in seen:
             return None
         seen.add(name)
         definition = bindings[0].definition

@@ -21,6 +21,7 @@ from cors_lint.find.sites import (
     RouteDecorator,
     Sites,
 )
+from cors_lint.find.headers import find_header_writes
 from cors_lint.find.names import CallSite
 from cors_lint.find.source import SourceIndex
 
@@ -69,7 +70,15 @@ def find_sites(index: SourceIndex) -> Sites:
     decorators = [
         DecoratorCall(d.where, d.view, d.arguments, d.scope, positions.get(d.where)) for d in decorators
     ]
-    return Sites(tuple(ordered), tuple(init_apps), tuple(decorators), tuple(config_writes), routes, frozenset(blueprints))
+    return Sites(
+        tuple(ordered),
+        tuple(init_apps),
+        tuple(decorators),
+        tuple(config_writes),
+        routes,
+        frozenset(blueprints),
+        tuple(find_header_writes(index)),
+    )
 
 
 def _config_target(index: SourceIndex, node: cst.BaseExpression) -> Optional[str]:

@@ -146,6 +146,7 @@ class Policy:
 
     registrations: Tuple[Registration, ...]
     config: Tuple[ConfigEntry, ...] = ()
+    handwritten: Tuple[Any, ...] = ()  # model.headers.FunctionHeaders: CORS headers written by hand
 
     @property
     def active(self) -> Tuple[Registration, ...]:
@@ -214,7 +215,10 @@ def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
     for decorator in sites.decorators:
         registrations.append(_decorator(decorator, evaluator, config, sites.routes))
     registrations.sort(key=lambda registration: registration.where)
-    return Policy(tuple(registrations), config)
+    # Imported here: it evaluates, so it needs the parser; rules and formatters do not.
+    from cors_lint.model.headers import build_header_policy
+
+    return Policy(tuple(registrations), config, build_header_policy(sites.header_writes, evaluator))
 
 
 def _config_entries(write: ConfigWrite, evaluator: Evaluator) -> List[ConfigEntry]:

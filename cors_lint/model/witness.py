@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Set
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Set
 
+from cors_lint.evaluate.values import Span
 from cors_lint.model import flaskcors, regex
 from cors_lint.model.origins import OriginEntry, browser_origin
+
+if TYPE_CHECKING:
+    from cors_lint.model.checks import OriginCheck
 
 ATTACKER_HOST = "attacker.example"
 UNRELATED_ORIGINS = ("https://attacker.example", "http://attacker.example", "https://attacker.test")
@@ -197,5 +201,61 @@ def broader_path(pattern: flaskcors.PatternLike) -> Optional[str]:
         candidate = shortest.rstrip("/") + suffix
         inside = candidate == shortest.rstrip("/") or candidate.startswith(tree)
         if not inside and flaskcors.match_path(candidate, pattern):
+            return candidate
+    return None
+
+
+# --- Hand-written checks ---------------------------------------------------
+
+
+def check_witness(checks: Sequence["OriginCheck"]) -> Optional[str]:
+    """An attacker origin that passes every check as written, outside the
+    sites the checks name; None when there is none (or it cannot be decided)."""
+    literals = [literal for check in checks for literal in check.literals]
+    intended_sites = set()
+    candidates: List[str] = []
+    for literal in literals:
+        host = literal.split("://", 1)[-1].strip("./")
+        origin = browser_origin(literal.lower()) or browser_origin("https://" + host.lower())
+        if origin is not None:
+            intended_sites.add(origin.site)
+        candidates += [
+            f"https://attacker{host}",  # endswith("example.com") -> attackerexample.com
+            f"https://attacker-{host}",
+            f"{literal}.{ATTACKER_HOST}" if "://" in literal else f"https://{host}.{ATTACKER_HOST}",  # startswith, substring
+        ]
+    flat = [part for check in checks for part in (check.parts or (check,))]
+    for check in flat:
+        if check.kind == "regex" and check.pattern is not None:
+            source, flags, _ = check.pattern
+            entry = OriginEntry(source, True, flags, Span(1, 1, 1, 1), False)
+            if regex.too_costly(source, flags):
+                return None
+            intent = intent_of(entry)
+            if intent is not None:
+                intended_sites |= intent.sites
+                candidates += [f"{example}.{ATTACKER_HOST}" for example in intent.examples]
+                candidates += [
+                    regex.example(intent.parsed, regex.Steering(any_chars={i: "x"}, fewest=f))
+                    for i in range(intent.parsed.standalone_dots)
+                    for f in (True, False)
+                ]
+                candidates += [
+                    regex.example(intent.parsed, regex.Steering(repeat_text={i: "attacker"}, fewest=f))
+                    for i in range(intent.parsed.char_repeats)
+                    for f in (True, False)
+                ]
+    candidates += list(UNRELATED_ORIGINS) + ["null"]
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        candidate = candidate.lower()
+        origin = browser_origin(candidate)
+        if candidate != "null" and (origin is None or origin.site in intended_sites):
+            continue
+        verdicts = [check.passes(candidate) for check in checks]
+        if any(verdict is None for verdict in verdicts):
+            return None  # a check the tool cannot run: undecided, not a bypass
+        if all(verdicts):
             return candidate
     return None

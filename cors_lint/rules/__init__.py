@@ -6,11 +6,11 @@ from typing import Dict, Sequence, Tuple
 
 from cors_lint.findings import code_selected
 
-from cors_lint.rules import config, environment, options, origins, parse, resources, unknowns
+from cors_lint.rules import config, environment, headers, options, origins, parse, resources, unknowns
 from cors_lint.rules.base import Rule
 
 ALL_RULES: Tuple[Rule, ...] = tuple(
-    sorted(parse.RULES + origins.RULES + resources.RULES + config.RULES + options.RULES + environment.RULES + unknowns.RULES, key=lambda rule: rule.code)
+    sorted(parse.RULES + origins.RULES + resources.RULES + config.RULES + options.RULES + headers.RULES + environment.RULES + unknowns.RULES, key=lambda rule: rule.code)
 )
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 # Findings about the file itself: a broken file must never pass for a clean one.

@@ -1,0 +1,230 @@
+"""The finder for hand-written CORS headers: where a function writes
+``Access-Control-*`` or ``Vary`` headers, what it writes, and which ``if``
+conditions stand over the write.
+
+A small, explicit data flow over each function's statements: assignments
+track which local names hold the request's Origin, ``if``/``else`` and early
+``return`` track the conditions that hold at each statement. Loops, ``try``
+and ``with`` bodies are read in order, without conditions of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import FrozenSet, List, Optional, Tuple
+
+import libcst as cst
+
+from cors_lint.evaluate.values import Span
+from cors_lint.find.source import SourceIndex
+
+ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
+VARY = "vary"
+CORS_HEADERS = (ACAO, ACAC, VARY)
+REQUEST_NAMES = frozenset({"flask.request", "flask.globals.request"})
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An ``if`` test that holds (``holds=True``) or fails at a statement."""
+
+    test: cst.BaseExpression
+    holds: bool
+
+
+@dataclass(frozen=True, eq=False)
+class HeaderWrite:
+    function: str
+    header: str  # lower case
+    value: cst.BaseExpression
+    where: Span
+    reflected: bool  # the value is the request's Origin
+    origin_names: FrozenSet[str]  # local names holding the Origin at this point
+    conditions: Tuple[Condition, ...]
+
+
+def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
+    writes: List[HeaderWrite] = []
+    for function in _functions(index.module):
+        _Flow(index, function.name.value, writes).block(function.body.body, frozenset(), ())
+    return writes
+
+
+def _functions(module: cst.Module) -> List[cst.FunctionDef]:
+    collector = _FunctionCollector()
+    module.visit(collector)
+    return collector.functions
+
+
+class _FunctionCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.functions: List[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node)
+
+
+class _Flow:
+    def __init__(self, index: SourceIndex, function: str, writes: List[HeaderWrite]) -> None:
+        self.index = index
+        self.function = function
+        self.writes = writes
+
+    def block(
+        self, statements, origins: FrozenSet[str], conditions: Tuple[Condition, ...]
+    ) -> Tuple[FrozenSet[str], Tuple[Condition, ...], bool]:
+        """Walk statements; returns the origin names and conditions after
+        them, and whether the block always leaves (return/raise)."""
+        for statement in statements:
+            if isinstance(statement, cst.If):
+                origins, conditions, leaves = self._if(statement, origins, conditions)
+                if leaves:
+                    return origins, conditions, True
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    origins = self._small(small, origins, conditions)
+                    if isinstance(small, (cst.Return, cst.Raise)):
+                        return origins, conditions, True
+            elif isinstance(statement, (cst.For, cst.While, cst.With, cst.Try)):
+                body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
+                origins, _, _ = self.block(body, origins, conditions)
+            # Nested functions and classes are analysed on their own.
+        return origins, conditions, False
+
+    def _if(self, node: cst.If, origins, conditions):
+        body_origins, _, body_leaves = self.block(node.body.body, origins, conditions + (Condition(node.test, True),))
+        otherwise = conditions + (Condition(node.test, False),)
+        else_leaves = False
+        else_origins = origins
+        if isinstance(node.orelse, cst.If):
+            else_origins, _, else_leaves = self._if(node.orelse, origins, otherwise)
+        elif isinstance(node.orelse, cst.Else):
+            else_origins, _, else_leaves = self.block(node.orelse.body.body, origins, otherwise)
+        if body_leaves and else_leaves:
+            return origins, conditions, True
+        if body_leaves:  # `if not ok: return ...` guards what follows
+            return else_origins, otherwise, False
+        if else_leaves:
+            return body_origins, conditions + (Condition(node.test, True),), False
+        return body_origins | else_origins, conditions, False
+
+    def _small(self, small: cst.BaseSmallStatement, origins: FrozenSet[str], conditions) -> FrozenSet[str]:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Subscript):
+                    self._subscript_write(target.target, small.value, origins, conditions)
+                elif isinstance(target.target, cst.Name):
+                    if self.is_origin(small.value, origins):
+                        origins = origins | {target.target.value}
+                    else:
+                        origins = origins - {target.target.value}
+            self._calls(small.value, origins, conditions)
+        elif isinstance(small, cst.Expr):
+            self._calls(small.value, origins, conditions)
+        elif isinstance(small, cst.Return) and small.value is not None:
+            self._calls(small.value, origins, conditions)
+            if isinstance(small.value, cst.Tuple):
+                for element in small.value.elements:
+                    if isinstance(element.value, cst.Dict):
+                        self._dict_writes(element.value, origins, conditions)
+        return origins
+
+    def is_origin(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
+        """Is this expression the request's Origin header?"""
+        if isinstance(node, cst.Name):
+            return node.value in origins
+        if isinstance(node, cst.Attribute) and node.attr.value == "origin":
+            return bool(self.index.qualified_names(node.value) & REQUEST_NAMES)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+            return self._origin_source(node.func.value, node.args[0].value if node.args else None)
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            return self._origin_source(node.value, node.slice[0].slice.value)
+        if isinstance(node, cst.BooleanOperation):  # request.headers.get("Origin") or ""
+            return self.is_origin(node.left, origins)
+        return False
+
+    def _origin_source(self, container: cst.BaseExpression, key: Optional[cst.BaseExpression]) -> bool:
+        """``request.headers[...]`` with "Origin", ``request.environ[...]`` with "HTTP_ORIGIN"."""
+        if not isinstance(container, cst.Attribute) or not isinstance(key, cst.SimpleString):
+            return False
+        if not self.index.qualified_names(container.value) & REQUEST_NAMES:
+            return False
+        text = key.evaluated_value if isinstance(key.evaluated_value, str) else ""
+        return (container.attr.value == "headers" and text.lower() == "origin") or (
+            container.attr.value == "environ" and text == "HTTP_ORIGIN"
+        )
+
+    # Header writes --------------------------------------------------------------------
+    def _record(self, name_node: cst.BaseExpression, value: cst.BaseExpression, where_node, origins, conditions) -> None:
+        if not isinstance(name_node, cst.SimpleString) or not isinstance(name_node.evaluated_value, str):
+            return
+        header = name_node.evaluated_value.lower()
+        if header not in CORS_HEADERS:
+            return
+        self.writes.append(
+            HeaderWrite(
+                self.function,
+                header,
+                value,
+                self.index.span(where_node),
+                self.is_origin(value, origins),
+                origins,
+                conditions,
+            )
+        )
+
+    def _subscript_write(self, target: cst.Subscript, value, origins, conditions) -> None:
+        if _is_headers(target.value) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+            self._record(target.slice[0].slice.value, value, target, origins, conditions)
+
+    def _dict_writes(self, node: cst.Dict, origins, conditions) -> None:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                self._record(element.key, element.value, element, origins, conditions)
+
+    def _calls(self, node: cst.BaseExpression, origins, conditions) -> None:
+        """Header writes through calls anywhere in an expression."""
+        for call in _calls_in(node):
+            func = call.func
+            if isinstance(func, cst.Attribute) and _is_headers(func.value):
+                method = func.attr.value
+                if method in ("add", "set", "setdefault", "add_header") and len(call.args) >= 2:
+                    self._record(call.args[0].value, call.args[1].value, call, origins, conditions)
+                elif method in ("update", "extend") and call.args and isinstance(call.args[0].value, cst.Dict):
+                    self._dict_writes(call.args[0].value, origins, conditions)
+            names = self.index.qualified_names(func)
+            if names & {"flask.make_response", "flask.helpers.make_response"}:
+                for arg in call.args:
+                    if isinstance(arg.value, cst.Dict):
+                        self._dict_writes(arg.value, origins, conditions)
+            if names & {"flask.Response", "flask.wrappers.Response", "werkzeug.wrappers.Response"}:
+                for arg in call.args:
+                    if arg.keyword is not None and arg.keyword.value == "headers" and isinstance(arg.value, cst.Dict):
+                        self._dict_writes(arg.value, origins, conditions)
+
+
+def _is_headers(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Attribute) and node.attr.value == "headers"
+
+
+def _calls_in(node: cst.BaseExpression) -> List[cst.Call]:
+    collector = _CallCollector()
+    node.visit(collector)
+    return collector.calls
+
+
+class _CallCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: List[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def is_origin_expression(index: SourceIndex, node: cst.BaseExpression, origin_names: FrozenSet[str]) -> bool:
+    """Is ``node`` the request's Origin, given the local names that hold it?"""
+    return _Flow(index, "", []).is_origin(node, origin_names)
