@@ -12,6 +12,12 @@ from cors_lint.rules.base import Rule
 HEADER_EXAMPLE = "from flask import Flask, request\n\napp = Flask(__name__)\nALLOWED = {\"https://app.example.com\"}\n\n\n"
 
 
+def hook_example(*lines: str) -> str:
+    """A rule example: an after_request hook whose body is ``lines``."""
+    body = "".join(f"    {line}\n" for line in lines)
+    return HEADER_EXAMPLE + "@app.after_request\ndef add_cors(response):\n" + body + "    return response\n"
+
+
 def _severity(credentials: bool) -> Severity:
     return Severity.ERROR if credentials else Severity.WARNING
 
@@ -43,14 +49,16 @@ UNCHECKED_REFLECTION = Rule(
         "Echoing the Origin is `*` that also works with credentials: any website a user visits can call the API with "
         "the user's cookies and read the answer. It is the most common hand-written CORS bug."
     ),
-    bad=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n"
-    + "    response.headers[\"Access-Control-Allow-Origin\"] = request.headers.get(\"Origin\", \"\")\n"
-    + "    response.headers[\"Access-Control-Allow-Credentials\"] = \"true\"\n    return response\n",
-    good=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    origin = request.headers.get(\"Origin\")\n"
-    + "    if origin in ALLOWED:\n        response.headers[\"Access-Control-Allow-Origin\"] = origin\n"
-    + "        response.headers[\"Vary\"] = \"Origin\"\n    return response\n",
+    bad=hook_example(
+        'response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "")',
+        'response.headers["Access-Control-Allow-Credentials"] = "true"',
+    ),
+    good=hook_example(
+        'origin = request.headers.get("Origin")',
+        "if origin in ALLOWED:",
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+        '    response.headers["Vary"] = "Origin"',
+    ),
     fix="Reflect the Origin only when it is in an exact allowlist (`if origin in ALLOWED:`), and add `Vary: Origin`.",
     check=check_unchecked_reflection,
 )
@@ -87,14 +95,18 @@ WEAK_ORIGIN_CHECK = Rule(
         "`origin.endswith(\"example.com\")` accepts `https://attackerexample.com`; `startswith(\"https://app.example.com\")` "
         "accepts `https://app.example.com.attacker.example`. Attackers register such names for a few dollars."
     ),
-    bad=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    origin = request.headers.get(\"Origin\", \"\")\n"
-    + "    if origin.endswith(\"example.com\"):\n        response.headers[\"Access-Control-Allow-Origin\"] = origin\n"
-    + "        response.headers[\"Vary\"] = \"Origin\"\n    return response\n",
-    good=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    origin = request.headers.get(\"Origin\", \"\")\n"
-    + "    if origin in ALLOWED:\n        response.headers[\"Access-Control-Allow-Origin\"] = origin\n"
-    + "        response.headers[\"Vary\"] = \"Origin\"\n    return response\n",
+    bad=hook_example(
+        'origin = request.headers.get("Origin", "")',
+        'if origin.endswith("example.com"):',
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+        '    response.headers["Vary"] = "Origin"',
+    ),
+    good=hook_example(
+        'origin = request.headers.get("Origin", "")',
+        "if origin in ALLOWED:",
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+        '    response.headers["Vary"] = "Origin"',
+    ),
     fix="Compare with an exact allowlist (`origin in {\"https://app.example.com\"}`) or a fully anchored, escaped regex.",
     check=check_weak_origin_check,
 )
@@ -120,13 +132,14 @@ WILDCARD_WITH_CREDENTIALS = Rule(
         "Browsers reject credentialed responses with `*`, so the front end breaks; the change that 'fixes' it is "
         "usually reflecting the Origin, which opens the API to every site (CRS401)."
     ),
-    bad=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    response.headers[\"Access-Control-Allow-Origin\"] = \"*\"\n"
-    + "    response.headers[\"Access-Control-Allow-Credentials\"] = \"true\"\n    return response\n",
-    good=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n"
-    + "    response.headers[\"Access-Control-Allow-Origin\"] = \"https://app.example.com\"\n"
-    + "    response.headers[\"Access-Control-Allow-Credentials\"] = \"true\"\n    return response\n",
+    bad=hook_example(
+        'response.headers["Access-Control-Allow-Origin"] = "*"',
+        'response.headers["Access-Control-Allow-Credentials"] = "true"',
+    ),
+    good=hook_example(
+        'response.headers["Access-Control-Allow-Origin"] = "https://app.example.com"',
+        'response.headers["Access-Control-Allow-Credentials"] = "true"',
+    ),
     fix="Name the one origin that needs credentials, or drop credentials for a public API.",
     check=check_wildcard_with_credentials,
 )
@@ -152,13 +165,17 @@ MISSING_VARY = Rule(
         "When the answer depends on the Origin header, caches must know: without `Vary: Origin` a CDN or proxy can "
         "give the response for one origin (with its Access-Control-Allow-Origin) to requests from another."
     ),
-    bad=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    origin = request.headers.get(\"Origin\")\n"
-    + "    if origin in ALLOWED:\n        response.headers[\"Access-Control-Allow-Origin\"] = origin\n    return response\n",
-    good=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    origin = request.headers.get(\"Origin\")\n"
-    + "    if origin in ALLOWED:\n        response.headers[\"Access-Control-Allow-Origin\"] = origin\n"
-    + "        response.headers.add(\"Vary\", \"Origin\")\n    return response\n",
+    bad=hook_example(
+        'origin = request.headers.get("Origin")',
+        "if origin in ALLOWED:",
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+    ),
+    good=hook_example(
+        'origin = request.headers.get("Origin")',
+        "if origin in ALLOWED:",
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+        '    response.headers.add("Vary", "Origin")',
+    ),
     fix="Add `Vary: Origin` wherever the allowed origin is chosen per request.",
     check=check_missing_vary,
 )
@@ -184,12 +201,8 @@ HANDWRITTEN_WILDCARD = Rule(
         "Every website can read the responses. That is right for public, unauthenticated data and wrong for anything "
         "protected by network position, a VPN or a token the page holds."
     ),
-    bad=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n    response.headers[\"Access-Control-Allow-Origin\"] = \"*\"\n"
-    + "    return response\n",
-    good=HEADER_EXAMPLE
-    + "@app.after_request\ndef add_cors(response):\n"
-    + "    response.headers[\"Access-Control-Allow-Origin\"] = \"https://app.example.com\"\n    return response\n",
+    bad=hook_example('response.headers["Access-Control-Allow-Origin"] = "*"'),
+    good=hook_example('response.headers["Access-Control-Allow-Origin"] = "https://app.example.com"'),
     fix="Name the origins that need access.",
     check=check_handwritten_wildcard,
 )
