@@ -31,6 +31,15 @@ def check_undecided(policy: Policy) -> Iterator[Finding]:
                     yield UNDECIDED.finding(
                         entry.where, f"origin regex {entry.shown()} was not analysed: {entry.cost_reason}"
                     )
+    for function in policy.handwritten:
+        for reflection in function.reflections:
+            unknown = [check.text for check in reflection.checks if check.kind == "unknown"]
+            if unknown:
+                yield UNDECIDED.finding(
+                    reflection.where,
+                    f"{function.function}() reflects the request's Origin after a check cors-lint cannot evaluate "
+                    f"({' and '.join(unknown)}): whether it lets attackers through was not decided",
+                )
 
 
 UNDECIDED = Rule(
@@ -40,8 +49,8 @@ UNDECIDED = Rule(
     summary="A policy value could not be determined statically (opt-in: `--select CRS502`).",
     what=(
         "Reports the origins, credentials, send_wildcard and resources values that cors-lint could not work out "
-        "(a function call, an environment variable, a name imported from another module, a name assigned twice, a "
-        "regex too costly to run), and why."
+        "(a function call, an environment variable without a default, a module outside the project, a name assigned "
+        "twice, a regex too costly to run), and hand-written origin checks it cannot evaluate, and why."
     ),
     why=(
         "cors-lint never guesses: where a value is unknown, the rules that need it stay silent. This rule shows "
