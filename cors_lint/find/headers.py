@@ -157,6 +157,9 @@ class _Flow:
 
     # Header writes --------------------------------------------------------------------
     def _record(self, name_node: cst.BaseExpression, value: cst.BaseExpression, where_node, origins, conditions) -> None:
+        if isinstance(name_node, cst.Name):  # ACL_ORIGIN = "Access-Control-Allow-Origin"
+            bound = self.index.binding(name_node)
+            name_node = bound if isinstance(bound, cst.BaseExpression) else name_node
         if not isinstance(name_node, cst.SimpleString) or not isinstance(name_node.evaluated_value, str):
             return
         header = name_node.evaluated_value.lower()
