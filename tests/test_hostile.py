@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import hypothesmith
+import pytest
 from fuzz_lint import PREFIX, check_one_input
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,6 +95,8 @@ def test_random_bytes_never_crash(data: bytes) -> None:
     check_one_input(data)
 
 
+# hypothesmith compiles what it generates; its SyntaxWarnings are not ours.
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(hypothesmith.from_grammar())
 def test_random_python_never_crashes(source: str) -> None:
