@@ -8,6 +8,7 @@ No analysis happens here. libcst is imported only when files are linted, so
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import List, Optional, Sequence, Tuple
 
 import click
@@ -104,7 +105,11 @@ def main(
     except config.ConfigError as error:
         raise click.UsageError(str(error)) from None
     try:
-        findings, files_checked = _lint(paths, settings, stdin_filename, jobs)
+        with warnings.catch_warnings():
+            # re.compile() of the linted code's patterns may warn (FutureWarning:
+            # "possible nested set"); those warnings are about that code, not ours.
+            warnings.simplefilter("ignore")
+            findings, files_checked = _lint(paths, settings, stdin_filename, jobs)
     except click.UsageError:
         raise
     except Exception as error:  # noqa: BLE001 - one line, not a traceback, unless asked

@@ -86,6 +86,14 @@ def test_runs_without_cors_code_do_not_load_libcst(tmp_path: Path) -> None:
         assert output.strip().splitlines()[-1] == "False", arguments
 
 
+def test_warnings_about_the_linted_code_are_not_printed(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text('from flask_cors import CORS\nCORS(app, origins=[r"[[a]https://x"])\n')
+    result = cors_lint(str(tmp_path / "app.py"))
+    assert result.stderr == b""
+    # The regex can only match origins with a scheme no web page has: no witness, no finding.
+    assert result.returncode == 0
+
+
 def test_clean_file_exits_0() -> None:
     result = cors_lint("fixtures/clean_app.py")
     assert result.returncode == 0

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from cors_lint.model.checks import OriginCheck
 
 ATTACKER_HOST = "attacker.example"
+# Origins an attacker's page can have: a site it serves (or null, checked apart).
+WEB_SCHEMES = ("http", "https")
 UNRELATED_ORIGINS = ("https://attacker.example", "http://attacker.example", "https://attacker.test")
 
 
@@ -66,9 +68,10 @@ def _first_outside(entry: OriginEntry, candidates: Iterable[Optional[str]], inte
             continue
         candidate = candidate.lower()
         origin = browser_origin(candidate)
-        if origin is None or origin.site in intent.sites or not entry.accepts(candidate):
+        if origin is None or origin.scheme not in WEB_SCHEMES or origin.site in intent.sites:
             continue
-        return candidate
+        if entry.accepts(candidate):
+            return candidate
     return None
 
 
@@ -251,7 +254,7 @@ def check_witness(checks: Sequence["OriginCheck"]) -> Optional[str]:
             continue
         candidate = candidate.lower()
         origin = browser_origin(candidate)
-        if candidate != "null" and (origin is None or origin.site in intended_sites):
+        if candidate != "null" and (origin is None or origin.scheme not in WEB_SCHEMES or origin.site in intended_sites):
             continue
         verdicts = [check.passes(candidate) for check in checks]
         if any(verdict is None for verdict in verdicts):
