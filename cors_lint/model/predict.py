@@ -11,7 +11,7 @@ from typing import List, Mapping, Sequence, Tuple
 from urllib.parse import unquote
 
 from cors_lint.model import flaskcors
-from cors_lint.model.flaskcors import Headers, StartupError
+from cors_lint.model.flaskcors import Headers
 from cors_lint.model.policy import NotConcrete, Registration, Scope, concrete
 
 
