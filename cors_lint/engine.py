@@ -65,7 +65,7 @@ def _parsed(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = N
     from cors_lint.find.source import SourceIndex, parse
     from cors_lint.find.visitor import find_sites
 
-    index = SourceIndex(parse(source), path)
+    index = SourceIndex(parse(source), path, source)
     return index, build_policy(find_sites(index), Evaluator(index, loader))
 
 
@@ -168,7 +168,7 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
     silenced = []
     for finding in findings:
         module = index if finding.where.path in ("", index.path) else loader.by_path(finding.where.path)
-        comments = noqa_comments(module.module.code) if module is not None else {}
+        comments = noqa_comments(module.text) if module is not None else {}
         if comments:
             statements = module.statement_lines()
             finding = dataclasses.replace(

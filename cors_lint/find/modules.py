@@ -91,4 +91,4 @@ class ModuleLoader:
         except Exception:  # noqa: BLE001 - an unparseable settings module only makes its values unknown
             return None
         display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-        return LoadedModule(display, SourceIndex(module, display))
+        return LoadedModule(display, SourceIndex(module, display, source))

@@ -19,11 +19,22 @@ class SourceIndex:
     positions are computed by libcst (names are resolved by ``NameTable``).
     """
 
-    def __init__(self, module: cst.Module, path: str = "") -> None:
+    def __init__(self, module: cst.Module, path: str = "", source: Union[str, bytes, None] = None) -> None:
         self.module = module
-        self.path = path  # set for imported modules, so their spans name their file
+        self.path = path  # spans carry it, so findings name the file a value is written in
+        self._source = source
         self._positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         self._names = NameTable(module)
+
+    @property
+    def text(self) -> str:
+        """The module's source text, decoded as libcst decoded it (without
+        regenerating it from the tree, which costs as much as a parse)."""
+        if isinstance(self._source, str):
+            return self._source
+        if isinstance(self._source, bytes):
+            return self._source.decode(self.module.encoding, errors="replace")
+        return self.module.code
 
     def span(self, node: cst.CSTNode) -> Span:
         position = self._positions[node]
