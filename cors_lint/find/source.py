@@ -23,7 +23,7 @@ class SourceIndex:
         self.module = module
         self.path = path  # spans carry it, so findings name the file a value is written in
         self._source = source
-        self._positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        self._positions = _positions(module)
         self._names = NameTable(module)
 
     @property
@@ -126,6 +126,18 @@ class SourceIndex:
         if binding.kind == "assign" and binding.value is not None:
             return binding.value
         return f"name {name.value!r} is not bound by a simple assignment"
+
+
+def _positions(module: cst.Module):
+    """PositionProvider's metadata for the module. ``MetadataWrapper.resolve``
+    also runs a batched visit of the whole tree, with no visitor in it when
+    only positions are asked for: that empty walk cost as much as the
+    positions themselves, so the provider is run directly where libcst allows."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    try:
+        return PositionProvider()._gen(wrapper)
+    except (AttributeError, TypeError):  # a libcst without _gen: the public, slower way
+        return wrapper.resolve(PositionProvider)
 
 
 class _StatementCollector(cst.CSTVisitor):
