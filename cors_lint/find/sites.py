@@ -7,11 +7,14 @@ is the evaluator's job.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 import libcst as cst
 
 from cors_lint.evaluate.values import Span
+
+if TYPE_CHECKING:
+    from cors_lint.find.headers import HeaderWrite
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +72,7 @@ class Sites:
     config_writes: Tuple["ConfigWrite", ...] = ()
     routes: Tuple["RouteDecorator", ...] = ()
     blueprints: frozenset = frozenset()  # app expressions that are flask Blueprints
-    header_writes: Tuple = ()  # hand-written Access-Control-* and Vary headers (find.headers.HeaderWrite)
+    header_writes: Tuple["HeaderWrite", ...] = ()  # hand-written Access-Control-* and Vary headers
 
 
 @dataclass(frozen=True, eq=False)

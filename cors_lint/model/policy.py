@@ -22,6 +22,7 @@ from cors_lint.model.flaskcors import ComputedOptions, StartupError
 if TYPE_CHECKING:  # the model needs no parser: rules and formatters load without libcst
     from cors_lint.evaluate.expressions import Evaluator
     from cors_lint.find.sites import Argument, ConfigWrite, DecoratorCall, RouteDecorator, Sites
+    from cors_lint.model.headers import FunctionHeaders
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Policy:
 
     registrations: Tuple[Registration, ...]
     config: Tuple[ConfigEntry, ...] = ()
-    handwritten: Tuple[Any, ...] = ()  # model.headers.FunctionHeaders: CORS headers written by hand
+    handwritten: Tuple["FunctionHeaders", ...] = ()  # CORS headers written by hand, per function
 
     @property
     def active(self) -> Tuple[Registration, ...]:

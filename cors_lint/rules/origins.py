@@ -46,10 +46,6 @@ def credentials_env(scope: Scope) -> Optional[str]:
 
 def any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry, str]]:
     """Entries that let in any origin, with an unrelated origin as witness."""
-    yield from _any_origin_entries(policy)
-
-
-def _any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry, str]]:
     for registration, scope, entries in origin_scopes(policy):
         if scope.failure is not None and scope.failure.kind == "wildcard-credentials":
             continue  # flask-cors refuses this configuration: CRS306
@@ -63,7 +59,7 @@ def _any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, O
 
 
 def check_any_origin_with_credentials(policy: Policy) -> Iterator[Finding]:
-    for registration, scope, entry, witness in _any_origin_entries(policy):
+    for registration, scope, entry, witness in any_origin_entries(policy):
         if scope.setting("supports_credentials").truthy() and not (entry.env or credentials_env(scope)):  # else CRS501
             yield ANY_ORIGIN_WITH_CREDENTIALS.finding(
                 entry.where,
@@ -96,7 +92,7 @@ ANY_ORIGIN_WITH_CREDENTIALS = Rule(
 
 
 def check_any_origin(policy: Policy) -> Iterator[Finding]:
-    for registration, scope, entry, witness in _any_origin_entries(policy):
+    for registration, scope, entry, witness in any_origin_entries(policy):
         credentials = scope.setting("supports_credentials").truthy()
         if credentials or entry.env:
             continue  # CRS101, or CRS501 for an environment variable's default
