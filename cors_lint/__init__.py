@@ -6,7 +6,6 @@ Heavy imports (libcst) happen only when something is linted.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import os
 from dataclasses import dataclass
@@ -74,6 +73,8 @@ def lint_paths(
         # module is parsed once per batch, not once per importing file.
         size = max(1, -(-len(candidates) // (workers * 4)))
         batches = [candidates[start : start + size] for start in range(0, len(candidates), size)]
+        import concurrent.futures  # 10 ms of imports (logging among them) that small runs skip
+
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
             for result in pool.map(analyse, batches):
                 findings.extend(result)

@@ -39,6 +39,8 @@ class Settings:
 
     def ignored_for(self, path: str) -> Tuple[str, ...]:
         """Extra codes ignored for one file by ``per-file-ignores``."""
+        if not self.per_file_ignores:
+            return ()
         try:
             relative = Path(os.path.abspath(path)).relative_to(self.root.resolve()).as_posix()
         except ValueError:

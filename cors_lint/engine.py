@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 
 from cors_lint import files
 from cors_lint.evaluate.values import Span
-from cors_lint.find import guard
+from cors_lint.find import guard, screen
 from cors_lint.findings import Finding, deduplicate
-from cors_lint.model.policy import Policy, build_policy
-from cors_lint.noqa import noqa_comments, suppressing_comment
 
 if TYPE_CHECKING:
+    from cors_lint.model.policy import Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
 
@@ -45,10 +44,18 @@ def is_candidate(source: Source) -> bool:
         # bytes.lower() and a substring test beat a case-insensitive regex by far.
         if CANDIDATE_MARKER.encode() not in source and b"access-control-allow-origin" not in source.lower():
             return False
-        source = source.decode("latin-1")  # the markers are ASCII in every encoding Python reads (a BOM stays 3 chars)
-    if CANDIDATE_MARKER in source and CANDIDATE_IMPORT.search(source) is not None:
-        return True
-    return HEADER_MARKER.search(source) is not None
+    text = _text(source)
+    return imports_flask_cors(text) or HEADER_MARKER.search(text) is not None
+
+
+def imports_flask_cors(source: Source) -> bool:
+    text = _text(source)
+    return CANDIDATE_MARKER in text and CANDIDATE_IMPORT.search(text) is not None
+
+
+def _text(source: Source) -> str:
+    # The markers are ASCII in every encoding Python reads (a BOM stays 3 chars).
+    return source.decode("latin-1") if isinstance(source, bytes) else source
 
 
 def new_loader() -> "ModuleLoader":
@@ -64,12 +71,13 @@ def _parsed(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = N
     from cors_lint.evaluate.expressions import Evaluator
     from cors_lint.find.source import SourceIndex, parse
     from cors_lint.find.visitor import find_sites
+    from cors_lint.model.policy import build_policy
 
     index = SourceIndex(parse(source), path, source)
     return index, build_policy(find_sites(index), Evaluator(index, loader))
 
 
-def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> Policy:
+def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> "Policy":
     """The policy model of one module (raises on unparseable input)."""
     return _parsed(source, path, loader)[1]
 
@@ -136,7 +144,11 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
     if not is_candidate(source):
         return []
     loader = loader or new_loader()
-    verdict = guard.check(source)
+    verdict = guard.parse(source)
+    if verdict.tree is not None:
+        if not imports_flask_cors(source) and not screen.may_write_allow_origin(verdict.tree):
+            return []  # it only mentions the header: nothing for libcst to find
+        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree))
     if verdict.refusal is not None:
         return [_unparseable(verdict.refusal)]
     import libcst as cst
@@ -165,6 +177,8 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
 def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLoader") -> List[Finding]:
     """A finding is silenced by the comments of the file it is reported in
     (an imported settings module's own ``# noqa`` for its values)."""
+    from cors_lint.noqa import noqa_comments, suppressing_comment
+
     silenced = []
     for finding in findings:
         module = index if finding.where.path in ("", index.path) else loader.by_path(finding.where.path)
@@ -178,7 +192,7 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
     return silenced
 
 
-def check_policy(policy: Policy) -> List[Finding]:
+def check_policy(policy: "Policy") -> List[Finding]:
     """Every rule's findings on one module's policy, deduplicated and sorted."""
     from cors_lint.rules import ALL_RULES
 

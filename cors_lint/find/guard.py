@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Union
 
 MAX_SOURCE_BYTES = 1024 * 1024  # larger candidates are reported, not analysed
@@ -30,9 +30,20 @@ class Refusal:
 class Verdict:
     refusal: Optional[Refusal]  # do not hand the file to libcst
     python_error: Optional[Refusal]  # CPython's syntax error, if libcst fails too
+    tree: Optional[ast.Module] = field(default=None, compare=False)  # CPython's tree, when it parsed
 
 
 def check(source: Union[str, bytes]) -> Verdict:
+    """May libcst parse this source?"""
+    verdict = parse(source)
+    if verdict.tree is None:
+        return verdict
+    return Verdict(too_complex(verdict.tree), None, verdict.tree)
+
+
+def parse(source: Union[str, bytes]) -> Verdict:
+    """CPython's parse alone: its refusal or tree. ``check`` adds the limits
+    of expression size that only matter to a file libcst will see."""
     if len(source) > MAX_SOURCE_BYTES:
         return Verdict(Refusal(f"file is larger than {MAX_SOURCE_BYTES} bytes, not analysed"), None)
     try:
@@ -49,11 +60,15 @@ def check(source: Union[str, bytes]) -> Verdict:
         return Verdict(Refusal("nesting too deep for Python's own parser, file not checked"), None)
     except ValueError as error:  # NUL bytes, on older Pythons
         return Verdict(Refusal(f"cannot parse, file not checked: {error}"), None)
-    reason = _too_complex(tree)
-    return Verdict(Refusal(f"{reason}, file not analysed") if reason else None, None)
+    return Verdict(None, None, tree)
 
 
-def _too_complex(tree: ast.AST) -> Optional[str]:
+def too_complex(tree: ast.AST) -> Optional[Refusal]:
+    reason = _complexity(tree)
+    return Refusal(f"{reason}, file not analysed") if reason else None
+
+
+def _complexity(tree: ast.AST) -> Optional[str]:
     stack = [(tree, 1)]
     while stack:
         node, depth = stack.pop()

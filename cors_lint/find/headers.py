@@ -17,6 +17,7 @@ import libcst as cst
 
 from cors_lint.evaluate.values import Span
 from cors_lint.find.source import SourceIndex
+from cors_lint.find.walk import find_all
 
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
@@ -54,17 +55,7 @@ def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
 
 
 def _functions(module: cst.Module) -> List[cst.FunctionDef]:
-    collector = _FunctionCollector()
-    module.visit(collector)
-    return collector.functions
-
-
-class _FunctionCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.functions: List[cst.FunctionDef] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.functions.append(node)
+    return find_all(module, (cst.FunctionDef,))
 
 
 class _Flow:
@@ -214,20 +205,7 @@ def _is_headers(node: cst.BaseExpression) -> bool:
 
 
 def _calls_in(node: cst.BaseExpression) -> List[cst.Call]:
-    collector = _CallCollector()
-    node.visit(collector)
-    return collector.calls
-
-
-class _CallCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: List[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+    return find_all(node, (cst.Call,), skip=(cst.Lambda,))
 
 
 def is_origin_expression(index: SourceIndex, node: cst.BaseExpression, origin_names: FrozenSet[str]) -> bool:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional, Set
+from typing import TYPE_CHECKING, Dict, Optional, Set
 
 from cors_lint import files
 from cors_lint.find import guard
-from cors_lint.find.source import SourceIndex, parse
+
+if TYPE_CHECKING:  # imported when a module is parsed: a loader alone must not load libcst
+    from cors_lint.find.source import SourceIndex
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -36,7 +38,7 @@ def project_root(path: Path) -> Path:
 @dataclass
 class LoadedModule:
     path: str
-    index: SourceIndex
+    index: "SourceIndex"
 
 
 class ModuleLoader:
@@ -67,7 +69,7 @@ class ModuleLoader:
                     return candidate
         return None
 
-    def by_path(self, display: str) -> Optional[SourceIndex]:
+    def by_path(self, display: str) -> "Optional[SourceIndex]":
         """A loaded module's index, by the path its spans carry."""
         for loaded in self._modules.values():
             if loaded is not None and loaded.path == display:
@@ -80,6 +82,8 @@ class ModuleLoader:
         return self._modules[path]
 
     def _parse(self, path: Path) -> Optional[LoadedModule]:
+        from cors_lint.find.source import SourceIndex, parse
+
         try:
             source = files.read(str(path))
         except OSError:

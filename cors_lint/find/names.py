@@ -15,6 +15,8 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
+from cors_lint.find.walk import Walker
+
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
@@ -90,7 +92,7 @@ class NameTable:
 
     def __init__(self, module: cst.Module) -> None:
         recorder = _Recorder()
-        module.visit(recorder)
+        recorder.walk(module)
         self._scope_of: Dict[int, Scope] = recorder.scope_of
         self._module_scope = recorder.scope
         self.calls: List[CallSite] = recorder.calls
@@ -129,7 +131,7 @@ def _dotted(node: Union[cst.Attribute, cst.Name]) -> str:
     return _dotted(node.value) + "." + node.attr.value  # type: ignore[arg-type]
 
 
-class _Recorder(cst.CSTVisitor):
+class _Recorder(Walker):
     def __init__(self) -> None:
         self.scope = Scope(None)
         self.scope_of: Dict[int, Scope] = {}
@@ -168,37 +170,37 @@ class _Recorder(cst.CSTVisitor):
             self.decorated.append(DecoratedFunction(node.name.value, tuple(d.decorator for d in node.decorators)))
         for decorator in node.decorators:
             self.decorating[id(decorator.decorator)] = node.name.value
-            decorator.visit(self)
-        node.params.visit(_DefaultsOnly(self))
+            self.walk(decorator)
+        _DefaultsOnly(self).walk(node.params)
         self._enter()
         self.path.append(node.name.value)
         self.nesting.append(0)
         for param in _parameters(node.params):
             self.scope.bind(param, Binding("other"))
-        node.body.visit(self)
+        self.walk(node.body)
         self.nesting.pop()
         self.path.pop()
         self._leave()
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        node.params.visit(_DefaultsOnly(self))
+        _DefaultsOnly(self).walk(node.params)
         self._enter()
         for param in _parameters(node.params):
             self.scope.bind(param, Binding("other"))
-        node.body.visit(self)
+        self.walk(node.body)
         self._leave()
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.scope.bind(node.name.value, Binding("definition", definition=node))
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         for arg in (*node.bases, *node.keywords):
-            arg.visit(self)
+            self.walk(arg)
         self._enter(is_class=True)
         self.path.append(node.name.value)
-        node.body.visit(self)
+        self.walk(node.body)
         self.path.pop()
         self._leave()
         return False
@@ -300,7 +302,7 @@ class _Recorder(cst.CSTVisitor):
             self._bind_target(target.value, None)
 
 
-class _DefaultsOnly(cst.CSTVisitor):
+class _DefaultsOnly(Walker):
     """Visits parameter defaults and annotations with the outer recorder."""
 
     def __init__(self, recorder: _Recorder) -> None:
@@ -309,7 +311,7 @@ class _DefaultsOnly(cst.CSTVisitor):
     def visit_Param(self, node: cst.Param) -> bool:
         for part in (node.default, node.annotation):
             if part is not None:
-                part.visit(self.recorder)
+                self.recorder.walk(part)
         return False
 
 

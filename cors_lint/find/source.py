@@ -10,6 +10,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cors_lint.evaluate.values import Span
 from cors_lint.find.names import Binding, CallSite, DecoratedFunction, ItemAssignment, NameTable
+from cors_lint.find.walk import find_all
 
 
 class SourceIndex:
@@ -105,9 +106,8 @@ class SourceIndex:
     def statement_lines(self) -> List[Tuple[int, int]]:
         """First and last line of every simple statement and decorator: the
         unit a ``# noqa`` comment applies to."""
-        collector = _StatementCollector()
-        self.module.visit(collector)
-        return [(self.span(node).line, self.span(node).end_line) for node in collector.statements]
+        statements = find_all(self.module, (cst.SimpleStatementLine, cst.Decorator))
+        return [(self.span(node).line, self.span(node).end_line) for node in statements]
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -138,17 +138,6 @@ def _positions(module: cst.Module):
         return PositionProvider()._gen(wrapper)
     except (AttributeError, TypeError):  # a libcst without _gen: the public, slower way
         return wrapper.resolve(PositionProvider)
-
-
-class _StatementCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.statements: List[cst.CSTNode] = []
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self.statements.append(node)
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        self.statements.append(node)
 
 
 def parse(source: Union[str, bytes]) -> cst.Module:

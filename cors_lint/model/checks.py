@@ -12,6 +12,7 @@ import libcst as cst
 from cors_lint.evaluate.expressions import Evaluator
 from cors_lint.evaluate.values import Known, Mapping, Pattern, Sequence
 from cors_lint.find.headers import Condition
+from cors_lint.find.walk import children
 from cors_lint.model import regex
 
 REGEX_FUNCTIONS = {"re.match": "match", "re.search": "search", "re.fullmatch": "fullmatch"}
@@ -194,14 +195,10 @@ def _strings(value) -> Optional[Tuple[str, ...]]:
 
 
 def _mentions_origin(node: cst.BaseExpression, is_origin) -> bool:
-    found = []
-
-    class Finder(cst.CSTVisitor):
-        def on_visit(self, child: cst.CSTNode) -> bool:
-            if isinstance(child, cst.BaseExpression) and is_origin(child):
-                found.append(child)
-                return False
+    pending: List[cst.CSTNode] = [node]
+    while pending:
+        child = pending.pop()
+        if isinstance(child, cst.BaseExpression) and is_origin(child):
             return True
-
-    node.visit(Finder())
-    return bool(found)
+        pending.extend(children(child))
+    return False

@@ -8,6 +8,7 @@ flask-cors's own matching before trusting them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -65,6 +66,9 @@ def parse(source: str, flags: int = 0) -> Optional[ParsedPattern]:
     return ParsedPattern(source, flags, tree, state.dots_seen, state.repeats_seen)
 
 
+# A memo of a pure function, not state: every origin rule asks about the same
+# few patterns of a module, and each question re-parses the pattern.
+@functools.lru_cache(maxsize=4096)
 def too_costly(source: str, flags: int = 0) -> Optional[str]:
     """Why matching this pattern could take unbounded time or memory, if it
     could: Python's ``re`` cannot be interrupted, so such patterns are not run.

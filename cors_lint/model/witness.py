@@ -10,9 +10,10 @@ witness is not reported as a bypass.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Set
+from typing import TYPE_CHECKING, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from cors_lint.evaluate.values import Span
 from cors_lint.model import flaskcors, regex
@@ -32,16 +33,23 @@ class Intent:
     """What a regex entry was written for: example origins it fully matches."""
 
     parsed: regex.ParsedPattern
-    examples: List[str]
-    sites: Set[str]
-    top_level_domains: Set[str]
+    examples: Tuple[str, ...]
+    sites: FrozenSet[str]
+    top_level_domains: FrozenSet[str]
 
 
 def intent_of(entry: OriginEntry) -> Optional[Intent]:
-    parsed = regex.parse(entry.text, entry.regex_flags)
+    return _intent(entry.text, entry.regex_flags)
+
+
+# A memo of a pure function, not state: several rules ask for the intent of
+# the same entry, and each answer builds example strings from the pattern.
+@functools.lru_cache(maxsize=1024)
+def _intent(pattern: str, flags: int) -> Optional[Intent]:
+    parsed = regex.parse(pattern, flags)
     if parsed is None:
         return None
-    compiled = re.compile(entry.text, entry.regex_flags)
+    compiled = re.compile(pattern, flags)
     examples: List[str] = []
     for steering in (regex.Steering(fewest=True), regex.Steering()):
         text = regex.example(parsed, steering)
@@ -56,9 +64,9 @@ def intent_of(entry: OriginEntry) -> Optional[Intent]:
     origins = [browser_origin(text) for text in examples]
     return Intent(
         parsed,
-        examples,
-        {origin.site for origin in origins if origin},
-        {origin.host.rsplit(".", 1)[-1] for origin in origins if origin},
+        tuple(examples),
+        frozenset(origin.site for origin in origins if origin),
+        frozenset(origin.host.rsplit(".", 1)[-1] for origin in origins if origin),
     )
 
 

@@ -10,6 +10,8 @@ from cors_lint.findings import Finding, Severity
 def escape(text: str) -> str:
     """Control characters (terminal escape sequences among them) from the
     linted source are shown, not interpreted."""
+    if text.isprintable():
+        return text
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
