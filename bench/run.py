@@ -4,10 +4,13 @@ whole processes in one run, reported as ratios.
     python bench/run.py            # prints the table (takes a few minutes)
     python bench/run.py --quick    # one run of each, small corpora (a smoke test)
 
-Needs the project installed with its test extra (for flake8 with the
-plugin). semgrep and a flake8 without the plugin are installed into their own
-virtual environments under bench/.cache on first use; a column whose tool
-cannot be installed is skipped with a message.
+cors-lint is measured as users install it: this checkout is pip-installed
+(not in editable mode, whose import hook costs every process about 15 ms)
+into a virtual environment of its own under bench/.cache, with the flake8
+extra, and reinstalled at each run so the numbers are about the code as it
+is. semgrep and a flake8 without the plugin get virtual environments of their
+own too, installed on first use; a column whose tool cannot be installed is
+skipped with a message.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Dict, List, Optional, Sequence
 import corpora
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CACHE = HERE / ".cache"
 GREP_PATTERN = "CORS|cross_origin|Access-Control"
 FLAKE8_CODES = "E9,F63,F7,F82"
@@ -55,19 +59,22 @@ def measure(command: Sequence[str], runs: int, cwd: Path) -> Measurement:
     return Measurement(statistics.median(times), peak)
 
 
-def tool_venv(name: str, packages: Sequence[str], executable: str) -> Optional[Path]:
-    """A virtual environment of its own for a tool; None if it cannot be installed."""
+def tool_venv(name: str, packages: Sequence[str], executable: str, refresh: Sequence[str] = ()) -> Optional[Path]:
+    """A virtual environment of its own for a tool; None if it cannot be
+    installed. ``refresh`` is reinstalled each time (without its dependencies)."""
     directory = CACHE / name
     binary = directory / "bin" / executable
-    if binary.exists():
-        return binary
-    venv.create(directory, with_pip=True)
-    install = subprocess.run(
-        [str(directory / "bin" / "pip"), "install", "--quiet", *packages], capture_output=True, text=True
-    )
-    if install.returncode != 0 or not binary.exists():
-        print(f"  ({name} could not be installed, its column is skipped: {install.stderr.strip()[-200:]})")
-        return None
+    pip = [str(directory / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    steps = [] if binary.exists() else [[*pip, *packages]]
+    if refresh:
+        steps.append([*pip, "--no-deps", "--force-reinstall", *refresh])
+    if not directory.exists():
+        venv.create(directory, with_pip=True)
+    for step in steps:
+        install = subprocess.run(step, capture_output=True, text=True)
+        if install.returncode != 0 or not binary.exists():
+            print(f"  ({name} could not be installed, its column is skipped: {install.stderr.strip()[-200:]})")
+            return None
     return binary
 
 
@@ -87,11 +94,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         lines = sum(path.read_bytes().count(b"\n") for path in files)
         print(f"{name} corpus: {len(files)} files, {size / 1e6:.0f} MB, {lines} lines")
 
-    cors_lint = [sys.executable, "-m", "cors_lint", "--quiet"]
+    installed = tool_venv("cors-lint", [f"{ROOT}[flake8]"], "cors-lint", refresh=[str(ROOT)])
+    if installed is None:
+        return 1
+    cors_lint = [str(installed), "--quiet"]
     grep = shutil.which("grep")
     semgrep = None if options.quick else tool_venv("semgrep", ["semgrep"], "semgrep")
     plain_flake8 = tool_venv("flake8", ["flake8"], "flake8")
-    plugin_flake8 = Path(sys.executable).parent / "flake8"
+    plugin_flake8 = installed.parent / "flake8"
 
     rows: Dict[str, Dict[str, Measurement]] = {}
     for name, corpus in (("sparse", sparse), ("dense", dense)):

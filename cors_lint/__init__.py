@@ -51,7 +51,6 @@ def lint_paths(
     Raises ``cors_lint.files.MissingPath`` for a path that does not exist.
     """
     from cors_lint import engine, files
-    from cors_lint.findings import Finding, deduplicate
 
     file_paths = files.python_files(paths, exclude)
     findings: List[Finding] = []
@@ -78,4 +77,8 @@ def lint_paths(
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
             for result in pool.map(analyse, batches):
                 findings.extend(result)
-    return LintRun(tuple(deduplicate(findings)), len(file_paths))
+    if findings:  # the findings module is not even imported for a clean tree
+        from cors_lint.findings import deduplicate
+
+        findings = deduplicate(findings)
+    return LintRun(tuple(findings), len(file_paths))

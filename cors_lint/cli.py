@@ -119,11 +119,16 @@ def main(
         sys.exit(2)
     reported = [finding for finding in findings if show_suppressed or finding.suppressed_by is None]
     _report(reported, files_checked, output_format, quiet)
+    sys.exit(1 if _failing(findings, settings.fail_on) else 0)
+
+
+def _failing(findings: Sequence, fail_on: str) -> bool:
+    if not findings:
+        return False  # and the findings module need not be loaded
     from cors_lint.findings import Severity
 
-    threshold = Severity.parse(settings.fail_on)
-    failing = [f for f in findings if f.suppressed_by is None and f.severity >= threshold]
-    sys.exit(1 if failing else 0)
+    threshold = Severity.parse(fail_on)
+    return any(f.suppressed_by is None and f.severity >= threshold for f in findings)
 
 
 def _check_codes(settings) -> None:
@@ -141,7 +146,6 @@ def _check_codes(settings) -> None:
 
 def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: Optional[int]):
     from cors_lint import files, lint_paths, lint_source
-    from cors_lint.findings import code_selected
 
     findings: List = []
     files_checked = 0
@@ -157,7 +161,11 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
             raise click.UsageError(f"path does not exist: {missing}") from None
         findings.extend(run.findings)
         files_checked += run.files_checked
+    if not (findings and settings.per_file_ignores):
+        return findings, files_checked
     # per-file-ignores: a second selection, by path.
+    from cors_lint.findings import code_selected
+
     kept = [f for f in findings if code_selected(f.code, (), settings.ignored_for(f.path))]
     return kept, files_checked
 

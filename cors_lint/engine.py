@@ -11,11 +11,12 @@ import re
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 
 from cors_lint import files
-from cors_lint.evaluate.values import Span
 from cors_lint.find import guard, screen
-from cors_lint.findings import Finding, deduplicate
 
+# Findings, spans and rules are imported where a finding is made: a run over
+# files without CORS code never needs them.
 if TYPE_CHECKING:
+    from cors_lint.findings import Finding
     from cors_lint.model.policy import Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
@@ -28,7 +29,6 @@ CANDIDATE_IMPORT = re.compile(
     r"|import[ \t\\]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t\\]*)*flask_cors\b)",
     re.MULTILINE,
 )
-FILE_START = Span(1, 1, 1, 1)
 
 Source = Union[str, bytes]  # bytes from disk; str from editors and flake8
 
@@ -39,11 +39,13 @@ HEADER_MARKER = re.compile("access-control-allow-origin", re.IGNORECASE)
 def is_candidate(source: Source) -> bool:
     """Can this file configure CORS: does it import flask_cors, or write the
     Access-Control-Allow-Origin header by hand (in any letter case)?"""
+    # Cheap substring tests first; the regexes run on the few files that pass.
+    # lower() and a substring test beat a case-insensitive regex by far.
     if isinstance(source, bytes):
-        # Cheap substring tests first; the regexes run on the few files that pass.
-        # bytes.lower() and a substring test beat a case-insensitive regex by far.
         if CANDIDATE_MARKER.encode() not in source and b"access-control-allow-origin" not in source.lower():
             return False
+    elif CANDIDATE_MARKER not in source and "access-control-allow-origin" not in source.lower():
+        return False
     text = _text(source)
     return imports_flask_cors(text) or HEADER_MARKER.search(text) is not None
 
@@ -114,7 +116,7 @@ def lint_candidates(
 
 
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
-    from cors_lint.rules.parse import UNPARSEABLE
+    from cors_lint.rules.parse import FILE_START, UNPARSEABLE
 
     finding = UNPARSEABLE.finding(FILE_START, f"cannot read the file, not checked: {error.strerror or error}")
     return _selected([finding], path, select, ignore)
@@ -143,7 +145,6 @@ def _placed(finding: Finding, path: str) -> Finding:
 def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> List[Finding]:
     if not is_candidate(source):
         return []
-    loader = loader or new_loader()
     verdict = guard.parse(source)
     if verdict.tree is not None:
         if not imports_flask_cors(source) and not screen.may_write_allow_origin(verdict.tree):
@@ -153,8 +154,10 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
         return [_unparseable(verdict.refusal)]
     import libcst as cst
 
-    from cors_lint.rules.parse import UNPARSEABLE
+    from cors_lint.evaluate.values import Span
+    from cors_lint.rules.parse import FILE_START, UNPARSEABLE
 
+    loader = loader or new_loader()
     try:
         index, policy = _parsed(source, path, loader)
     except cst.ParserSyntaxError as error:
@@ -194,12 +197,14 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
 
 def check_policy(policy: "Policy") -> List[Finding]:
     """Every rule's findings on one module's policy, deduplicated and sorted."""
+    from cors_lint.findings import deduplicate
     from cors_lint.rules import ALL_RULES
 
     return deduplicate(finding for rule in ALL_RULES if rule.check for finding in rule.check(policy))
 
 
 def _unparseable(refusal: guard.Refusal) -> Finding:
+    from cors_lint.evaluate.values import Span
     from cors_lint.rules.parse import UNPARSEABLE
 
     where = Span(refusal.line, refusal.column, refusal.line, refusal.column)
@@ -207,7 +212,7 @@ def _unparseable(refusal: guard.Refusal) -> Finding:
 
 
 def _internal_error(error: Exception) -> Finding:
-    from cors_lint.rules.parse import INTERNAL_ERROR
+    from cors_lint.rules.parse import FILE_START, INTERNAL_ERROR
 
     return INTERNAL_ERROR.finding(
         FILE_START,

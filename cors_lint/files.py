@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from typing import Iterable, Iterator, List, Sequence
 
 # Directories that hold tools' caches, dependencies or build output.
@@ -80,18 +81,22 @@ def read(path: str) -> bytes:
     # buffered file object cost three times the reading itself.
     descriptor = os.open(path, os.O_RDONLY)
     try:
-        size = os.fstat(descriptor).st_size
+        status = os.fstat(descriptor)
+        size, is_regular = status.st_size, stat.S_ISREG(status.st_mode)
         if size > MAX_FILE_BYTES:
             raise OSError(f"file is {size} bytes, larger than the {MAX_FILE_BYTES} byte limit")
         chunks = []
         total = 0
-        while True:  # os.read may return less than asked (pipes, special files)
-            chunk = os.read(descriptor, max(size, 1 << 16))
-            if not chunk:
-                return b"".join(chunks)
+        while True:
+            # Asking for one byte more than the size ends a regular file in one
+            # call; pipes and special files may return less and are read on.
+            chunk = os.read(descriptor, size + 1 if not chunks else 1 << 16)
             total += len(chunk)
             if total > MAX_FILE_BYTES:
                 raise OSError(f"file is larger than the {MAX_FILE_BYTES} byte limit")
-            chunks.append(chunk)
+            if chunk:
+                chunks.append(chunk)
+            if not chunk or (is_regular and total <= size):
+                return b"".join(chunks)
     finally:
         os.close(descriptor)

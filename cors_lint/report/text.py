@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List
+from typing import TYPE_CHECKING, Iterable, List
 
-from cors_lint.findings import Finding, Severity
+if TYPE_CHECKING:
+    from cors_lint.findings import Finding
 
 
 def escape(text: str) -> str:
@@ -34,6 +35,8 @@ def render(findings: Iterable[Finding], files_checked: int, quiet: bool = False)
         lines.extend(format_finding(finding))
     findings = [finding for finding in findings if finding.suppressed_by is None]
     if not quiet:
+        from cors_lint.findings import Severity
+
         counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in Severity}
         summary = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in sorted(Severity, reverse=True))
         noun = "file" if files_checked == 1 else "files"

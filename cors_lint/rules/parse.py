@@ -3,8 +3,11 @@ them; the rules are here for their documentation."""
 
 from __future__ import annotations
 
+from cors_lint.evaluate.values import Span
 from cors_lint.findings import Severity
 from cors_lint.rules.base import Rule
+
+FILE_START = Span(1, 1, 1, 1)  # where a finding about the whole file is placed
 
 UNPARSEABLE = Rule(
     code="CRS001",
