@@ -42,21 +42,24 @@ class Measurement:
     peak_kib: int  # largest resident set of the process or any child it waited for
 
 
-def measure(command: Sequence[str], runs: int, cwd: Path) -> Measurement:
-    """Run ``command`` ``runs`` times; exit statuses 0 and 1 (findings) are fine."""
-    times: List[float] = []
-    peak = 0
+def measure(commands: Dict[str, Sequence[str]], runs: int, cwd: Path) -> Dict[str, Measurement]:
+    """Run each command ``runs`` times, taking turns (A B C A B C ...), so that
+    the machine's slow drifts weigh on every tool alike; exit statuses 0 and 1
+    (findings) are fine."""
+    times: Dict[str, List[float]] = {name: [] for name in commands}
+    peaks: Dict[str, int] = {name: 0 for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        if process.returncode not in (0, 1):
-            raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {error[-500:]}")
-        peak = max(peak, usage.ru_maxrss)
-    return Measurement(statistics.median(times), peak)
+        for name, command in commands.items():
+            start = time.perf_counter()
+            process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(process.pid, 0)
+            times[name].append(time.perf_counter() - start)
+            returncode = os.waitstatus_to_exitcode(status)
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            if returncode not in (0, 1):
+                raise RuntimeError(f"{' '.join(command)} exited {returncode}: {error[-500:]}")
+            peaks[name] = max(peaks[name], usage.ru_maxrss)
+    return {name: Measurement(statistics.median(times[name]), peaks[name]) for name in commands}
 
 
 def tool_venv(name: str, packages: Sequence[str], executable: str, refresh: Sequence[str] = ()) -> Optional[Path]:
@@ -105,24 +108,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     rows: Dict[str, Dict[str, Measurement]] = {}
     for name, corpus in (("sparse", sparse), ("dense", dense)):
-        row = rows.setdefault(name, {})
-        row["cors-lint"] = measure(cors_lint + ["."], runs, corpus)
-        row["cors-lint --jobs 1"] = measure(cors_lint + ["--jobs", "1", "."], runs, corpus)
+        commands: Dict[str, Sequence[str]] = {
+            "cors-lint": cors_lint + ["."],
+            "cors-lint --jobs 1": cors_lint + ["--jobs", "1", "."],
+        }
         if grep:
-            row["grep -rlE"] = measure([grep, "-rlE", GREP_PATTERN, "."], runs, corpus)
+            commands["grep -rlE"] = [grep, "-rlE", GREP_PATTERN, "."]
         if semgrep:
-            row["semgrep"] = measure(
-                [str(semgrep), "scan", "--config", str(HERE / "semgrep-flask-cors.yml"), "--metrics=off",
-                 "--disable-version-check", "--quiet", "--jobs", str(os.cpu_count() or 1), "."],
-                runs,
-                corpus,
-            )
+            commands["semgrep"] = [
+                str(semgrep), "scan", "--config", str(HERE / "semgrep-flask-cors.yml"), "--metrics=off",
+                "--disable-version-check", "--quiet", "--jobs", str(os.cpu_count() or 1), ".",
+            ]
+        rows[name] = measure(commands, runs, corpus)
     if plain_flake8 and plugin_flake8.exists():
         # flake8 takes minutes on this corpus: at most three runs each.
-        sparse_row = rows["sparse"]
-        flake8_runs = min(runs, 3)
-        sparse_row["flake8 (no plugin)"] = measure([str(plain_flake8), "--select", FLAKE8_CODES, "."], flake8_runs, sparse)
-        sparse_row["flake8 + cors-lint"] = measure([str(plugin_flake8), "--select", FLAKE8_CODES, "."], flake8_runs, sparse)
+        flake8_commands: Dict[str, Sequence[str]] = {
+            "flake8 (no plugin)": [str(plain_flake8), "--select", FLAKE8_CODES, "."],
+            "flake8 + cors-lint": [str(plugin_flake8), "--select", FLAKE8_CODES, "."],
+        }
+        rows["sparse"].update(measure(flake8_commands, min(runs, 3), sparse))
 
     print()
     print("| corpus | tool | wall time (s) | peak memory (MiB) |")

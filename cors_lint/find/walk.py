@@ -86,14 +86,8 @@ class Walker:
     def walk(self, node: cst.CSTNode) -> None:
         visit = self._visitors.get(type(node))
         if visit is None or getattr(self, visit)(node) is not False:
-            for name in CHILD_FIELDS[type(node)]:
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    self.walk(value)
-                elif isinstance(value, (tuple, list)):
-                    for item in value:
-                        if isinstance(item, cst.CSTNode):
-                            self.walk(item)
+            for child in children(node):
+                self.walk(child)
         leave: Optional[str] = self._leavers.get(type(node))
         if leave is not None:
             getattr(self, leave)(node)
