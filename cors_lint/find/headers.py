@@ -6,6 +6,10 @@ A small, explicit data flow over each function's statements: assignments
 track which local names hold the request's Origin, ``if``/``else`` and early
 ``return`` track the conditions that hold at each statement. Loops, ``try``
 and ``with`` bodies are read in order, without conditions of their own.
+
+Modules that do not import flask_cors reach this finder only when
+``find.screen`` sees a write shape in them: a shape added here must be
+accepted there too (tests/test_screen.py runs every example through both).
 """
 
 from __future__ import annotations

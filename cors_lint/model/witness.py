@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from cors_lint.evaluate.values import Span
 from cors_lint.model import flaskcors, regex
