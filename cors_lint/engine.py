@@ -16,6 +16,8 @@ from cors_lint.find import guard, screen
 # Findings, spans and rules are imported where a finding is made: a run over
 # files without CORS code never needs them.
 if TYPE_CHECKING:
+    import ast
+
     from cors_lint.findings import Finding
     from cors_lint.model.policy import Policy
     from cors_lint.find.modules import ModuleLoader
@@ -67,7 +69,9 @@ def new_loader() -> "ModuleLoader":
     return ModuleLoader()
 
 
-def _parsed(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> "Tuple[SourceIndex, Policy]":
+def _parsed(
+    source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None, tree: "Optional[ast.Module]" = None
+) -> "Tuple[SourceIndex, Policy]":
     # libcst is imported here, for candidate files only: a run over a tree
     # without CORS code never loads it.
     from cors_lint.evaluate.expressions import Evaluator
@@ -75,7 +79,7 @@ def _parsed(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = N
     from cors_lint.find.visitor import find_sites
     from cors_lint.model.policy import build_policy
 
-    index = SourceIndex(parse(source), path, source)
+    index = SourceIndex(parse(source), path, source, tree)
     return index, build_policy(find_sites(index), Evaluator(index, loader))
 
 
@@ -159,7 +163,7 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
 
     loader = loader or new_loader()
     try:
-        index, policy = _parsed(source, path, loader)
+        index, policy = _parsed(source, path, loader, verdict.tree)
     except cst.ParserSyntaxError as error:
         if verdict.python_error is not None:
             return [_unparseable(verdict.python_error)]

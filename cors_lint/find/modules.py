@@ -88,11 +88,12 @@ class ModuleLoader:
             source = files.read(str(path))
         except OSError:
             return None
-        if guard.check(source).refusal is not None:
+        verdict = guard.check(source)
+        if verdict.refusal is not None:
             return None
         try:
             module = parse(source)
         except Exception:  # noqa: BLE001 - an unparseable settings module only makes its values unknown
             return None
         display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-        return LoadedModule(display, SourceIndex(module, display, source))
+        return LoadedModule(display, SourceIndex(module, display, source, verdict.tree))

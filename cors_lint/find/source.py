@@ -3,13 +3,14 @@ positions, qualified names (imports resolved) and simple name bindings."""
 
 from __future__ import annotations
 
+import ast
 from typing import List, Optional, Set, Tuple, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cors_lint.evaluate.values import Span
 from cors_lint.find.names import Binding, CallSite, DecoratedFunction, ItemAssignment, NameTable
+from cors_lint.find.positions import Positions
 from cors_lint.find.walk import find_all
 
 
@@ -20,11 +21,22 @@ class SourceIndex:
     positions are computed by libcst (names are resolved by ``NameTable``).
     """
 
-    def __init__(self, module: cst.Module, path: str = "", source: Union[str, bytes, None] = None) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        path: str = "",
+        source: Union[str, bytes, None] = None,
+        tree: Optional[ast.Module] = None,
+    ) -> None:
         self.module = module
         self.path = path  # spans carry it, so findings name the file a value is written in
         self._source = source
-        self._positions = _positions(module)
+        # With CPython's tree of the same source, positions are computed per
+        # top-level statement, when first needed; without it, for the whole module.
+        if source is not None and tree is not None:
+            self._positions = Positions(module, self.text, tree)
+        else:
+            self._positions = Positions(module, "", None)
         self._names = NameTable(module)
 
     @property
@@ -126,18 +138,6 @@ class SourceIndex:
         if binding.kind == "assign" and binding.value is not None:
             return binding.value
         return f"name {name.value!r} is not bound by a simple assignment"
-
-
-def _positions(module: cst.Module):
-    """PositionProvider's metadata for the module. ``MetadataWrapper.resolve``
-    also runs a batched visit of the whole tree, with no visitor in it when
-    only positions are asked for: that empty walk cost as much as the
-    positions themselves, so the provider is run directly where libcst allows."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    try:
-        return PositionProvider()._gen(wrapper)
-    except (AttributeError, TypeError):  # a libcst without _gen: the public, slower way
-        return wrapper.resolve(PositionProvider)
 
 
 def parse(source: Union[str, bytes]) -> cst.Module:

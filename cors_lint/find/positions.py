@@ -1,0 +1,148 @@
+"""Line and column of nodes, computed one top-level statement at a time.
+
+libcst learns positions by regenerating the code of every node of the module
+(``PositionProvider``), which costs more than parsing it. A module usually
+needs positions in a few of its statements (a ``CORS(...)`` call, a config
+write, one function among a hundred that writes a header), so each top-level
+statement's positions are computed when a node in it is first asked about.
+
+Where a statement starts comes from CPython's tree (the guard's ``ast``); the
+regenerated code of the statement is then compared with the source text at
+that line, so a wrong start can never give wrong positions: any mismatch, or
+anything unexpected, falls back to libcst's positions for the whole module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from cors_lint.find.walk import children
+
+# How libcst counts lines (position_provider.NEWLINE_RE).
+NEWLINE = re.compile(r"\r\n?|\n")
+FINAL_NEWLINE = re.compile(r"(?:\r\n?|\n)\Z")
+
+
+class Positions:
+    """``positions[node]`` is the node's ``CodeRange``, as libcst's
+    ``PositionProvider`` gives it."""
+
+    def __init__(self, module: cst.Module, text: str, tree: Optional[ast.Module]) -> None:
+        self._module = module
+        self._text = text
+        self._starts = _statement_starts(module, tree) if tree is not None else None
+        self._owner: Optional[Dict[int, int]] = None  # id(node) -> index of its top-level statement
+        self._line_offsets: Optional[List[int]] = None
+        self._computed: Dict[cst.CSTNode, CodeRange] = {}
+        self._done: Set[int] = set()
+        self._whole: Optional[Dict[cst.CSTNode, CodeRange]] = None
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        if self._whole is not None:
+            return self._whole[node]
+        found = self._computed.get(node)
+        if found is not None:
+            return found
+        statement = self._statement_of(node)
+        if statement is None or statement in self._done or not self._compute(statement):
+            self._whole = whole_module_positions(self._module)
+            return self._whole[node]
+        return self._computed[node]
+
+    def _statement_of(self, node: cst.CSTNode) -> Optional[int]:
+        if self._starts is None:
+            return None
+        if self._owner is None:
+            self._owner = {}
+            for index, statement in enumerate(self._module.body):
+                pending: List[cst.CSTNode] = [statement]
+                while pending:
+                    current = pending.pop()
+                    self._owner[id(current)] = index
+                    pending.extend(children(current))
+        return self._owner.get(id(node))
+
+    def _compute(self, index: int) -> bool:
+        """Positions of one top-level statement; False when they cannot be
+        trusted (the caller then falls back to the whole module)."""
+        assert self._starts is not None
+        start = self._starts[index]
+        if start is None:
+            return False
+        statement = self._module.body[index]
+        try:
+            provider = PositionProvider()
+            state = _codegen_state(self._module, provider)
+            state.line = start
+            statement._codegen(state)
+            computed = provider._computed
+        except (AttributeError, TypeError):  # a libcst whose internals differ
+            return False
+        code = "".join(state.tokens)
+        if not self._text_at(start, code):
+            return False
+        self._computed.update(computed)
+        self._done.add(index)
+        return True
+
+    def _text_at(self, line: int, code: str) -> bool:
+        """Is ``code`` what the source holds from the start of ``line``?"""
+        if self._line_offsets is None:
+            self._line_offsets = [0] + [match.end() for match in NEWLINE.finditer(self._text)]
+        if not 1 <= line <= len(self._line_offsets):
+            return False
+        offset = self._line_offsets[line - 1]
+        if self._text.startswith(code, offset):
+            return True
+        # A module without a final newline: libcst drops it after generating the code.
+        return not self._module.has_trailing_newline and self._text.startswith(FINAL_NEWLINE.sub("", code), offset)
+
+
+def whole_module_positions(module: cst.Module) -> Dict[cst.CSTNode, CodeRange]:
+    """PositionProvider's metadata for the whole module. ``MetadataWrapper.resolve``
+    also runs a batched visit of the whole tree, with no visitor in it when
+    only positions are asked for: that empty walk cost as much as the
+    positions themselves, so the provider is run directly where libcst allows."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    try:
+        return PositionProvider()._gen(wrapper)
+    except (AttributeError, TypeError):  # a libcst without _gen: the public, slower way
+        return wrapper.resolve(PositionProvider)
+
+
+def _codegen_state(module: cst.Module, provider: PositionProvider):
+    from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+    return PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=provider
+    )
+
+
+def _statement_starts(module: cst.Module, tree: ast.Module) -> Optional[List[Optional[int]]]:
+    """The line where each top-level statement's code begins (its leading
+    comments and blank lines included), from CPython's line numbers; None
+    when the two trees do not line up."""
+    starts: List[Optional[int]] = []
+    position = 0
+    for statement in module.body:
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        if position + count > len(tree.body):
+            return None
+        first = tree.body[position]
+        position += count
+        leading = len(statement.leading_lines)
+        decorators = getattr(first, "decorator_list", None)
+        if decorators:
+            if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not statement.decorators:
+                return None
+            line = min(decorator.lineno for decorator in decorators)
+            leading += len(statement.decorators[0].leading_lines)
+        else:
+            line = first.lineno
+        starts.append(line - leading)
+    return starts if position == len(tree.body) else None
