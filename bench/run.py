@@ -85,6 +85,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="one run, a 200-app dense corpus, no semgrep, no flake8")
+    parser.add_argument("--skip-flake8", action="store_true", help="leave out flake8, which takes minutes on a large corpus")
     options = parser.parse_args(argv)
     runs = 1 if options.quick else options.runs
     CACHE.mkdir(exist_ok=True)
@@ -104,7 +105,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     grep = shutil.which("grep")
     semgrep = None if options.quick else tool_venv("semgrep", ["semgrep"], "semgrep")
     # flake8 takes minutes on the sparse corpus: not part of a quick run.
-    plain_flake8 = None if options.quick else tool_venv("flake8", ["flake8"], "flake8")
+    plain_flake8 = None if options.quick or options.skip_flake8 else tool_venv("flake8", ["flake8"], "flake8")
     plugin_flake8 = installed.parent / "flake8"
 
     rows: Dict[str, Dict[str, Measurement]] = {}

@@ -16,8 +16,6 @@ from cors_lint.find import guard, screen
 # Findings, spans and rules are imported where a finding is made: a run over
 # files without CORS code never needs them.
 if TYPE_CHECKING:
-    import ast
-
     from cors_lint.findings import Finding
     from cors_lint.model.policy import Policy
     from cors_lint.find.modules import ModuleLoader
@@ -70,7 +68,10 @@ def new_loader() -> "ModuleLoader":
 
 
 def _parsed(
-    source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None, tree: "Optional[ast.Module]" = None
+    source: Source,
+    path: str = "",
+    loader: "Optional[ModuleLoader]" = None,
+    top_level_lines: "Optional[Sequence[Tuple[int, bool]]]" = None,
 ) -> "Tuple[SourceIndex, Policy]":
     # libcst is imported here, for candidate files only: a run over a tree
     # without CORS code never loads it.
@@ -79,7 +80,7 @@ def _parsed(
     from cors_lint.find.visitor import find_sites
     from cors_lint.model.policy import build_policy
 
-    index = SourceIndex(parse(source), path, source, tree)
+    index = SourceIndex(parse(source), path, source, top_level_lines)
     return index, build_policy(find_sites(index), Evaluator(index, loader))
 
 
@@ -150,10 +151,13 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
     if not is_candidate(source):
         return []
     verdict = guard.parse(source)
+    top_level_lines = None
     if verdict.tree is not None:
         if not imports_flask_cors(source) and not screen.may_write_allow_origin(verdict.tree):
             return []  # it only mentions the header: nothing for libcst to find
-        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree))
+        top_level_lines = guard.top_level_lines(verdict.tree)
+        # CPython's tree is freed here, before libcst builds its own.
+        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree), tree=None)
     if verdict.refusal is not None:
         return [_unparseable(verdict.refusal)]
     import libcst as cst
@@ -163,7 +167,7 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
 
     loader = loader or new_loader()
     try:
-        index, policy = _parsed(source, path, loader, verdict.tree)
+        index, policy = _parsed(source, path, loader, top_level_lines)
     except cst.ParserSyntaxError as error:
         if verdict.python_error is not None:
             return [_unparseable(verdict.python_error)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cors_lint.find.guard import top_level_lines
 from cors_lint.find.positions import Positions, whole_module_positions
 from cors_lint.find.source import SourceIndex, parse
 from cors_lint.find.walk import children
@@ -58,7 +59,7 @@ def test_statement_positions_are_libcsts(name: str, source: str) -> None:
         node = pending.pop()
         nodes.append(node)
         pending.extend(children(node))
-    positions = Positions(module, source, tree)
+    positions = Positions(module, source, top_level_lines(tree))
     for node in reversed(nodes):
         assert positions[node] == expected[node], (name, type(node).__name__)
     # Only a decorator whose expression starts on a later line than its "@"
@@ -70,7 +71,7 @@ def test_a_start_that_does_not_match_the_text_falls_back_to_the_whole_module() -
     source = "import os\nx = f(1)\n"
     module = parse(source)
     wrong_tree = ast.parse("\nimport os\nx = f(1)\n")  # every line one too far
-    positions = Positions(module, source, wrong_tree)
+    positions = Positions(module, source, top_level_lines(wrong_tree))
     call = module.body[1].body[0].value
     assert positions[call] == whole_module_positions(module)[call]
 
@@ -78,7 +79,7 @@ def test_a_start_that_does_not_match_the_text_falls_back_to_the_whole_module() -
 def test_spans_of_a_linted_module_need_only_their_statements() -> None:
     functions = "".join(f"def f{n}(r):\n    return r\n\n" for n in range(50))
     source = functions + "from flask_cors import CORS\nCORS(app, origins='*')\n"
-    index = SourceIndex(parse(source), "app.py", source, ast.parse(source))
+    index = SourceIndex(parse(source), "app.py", source, top_level_lines(ast.parse(source)))
     call = index.module.body[-1].body[0].value
     assert index.span(call).line == 152
     assert len(index._positions._done) == 1  # noqa: SLF001 - the point of the test

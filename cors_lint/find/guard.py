@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 MAX_SOURCE_BYTES = 1024 * 1024  # larger candidates are reported, not analysed
 MAX_NESTING = 200  # CPython itself refuses more than 200 nested brackets
@@ -61,6 +61,16 @@ def parse(source: Union[str, bytes]) -> Verdict:
     except ValueError as error:  # NUL bytes, on older Pythons
         return Verdict(Refusal(f"cannot parse, file not checked: {error}"), None)
     return Verdict(None, None, tree)
+
+
+def top_level_lines(tree: ast.Module) -> Tuple[Tuple[int, bool], ...]:
+    """(first line, decorated) of each top-level statement: all that later
+    stages need of CPython's tree, so the tree itself can be freed before
+    libcst builds its own, several times larger."""
+    return tuple(
+        (min(d.lineno for d in statement.decorator_list), True) if getattr(statement, "decorator_list", None) else (statement.lineno, False)
+        for statement in tree.body
+    )
 
 
 def too_complex(tree: ast.AST) -> Optional[Refusal]:

@@ -91,9 +91,11 @@ class ModuleLoader:
         verdict = guard.check(source)
         if verdict.refusal is not None:
             return None
+        top_level_lines = guard.top_level_lines(verdict.tree) if verdict.tree is not None else None
+        del verdict  # CPython's tree, before libcst builds its own
         try:
             module = parse(source)
         except Exception:  # noqa: BLE001 - an unparseable settings module only makes its values unknown
             return None
         display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-        return LoadedModule(display, SourceIndex(module, display, source, verdict.tree))
+        return LoadedModule(display, SourceIndex(module, display, source, top_level_lines))

@@ -6,7 +6,7 @@ needs positions in a few of its statements (a ``CORS(...)`` call, a config
 write, one function among a hundred that writes a header), so each top-level
 statement's positions are computed when a node in it is first asked about.
 
-Where a statement starts comes from CPython's tree (the guard's ``ast``); the
+Where a statement starts comes from CPython's line numbers (the guard's); the
 regenerated code of the statement is then compared with the source text at
 that line, so a wrong start can never give wrong positions: any mismatch, or
 anything unexpected, falls back to libcst's positions for the whole module.
@@ -14,9 +14,8 @@ anything unexpected, falls back to libcst's positions for the whole module.
 
 from __future__ import annotations
 
-import ast
 import re
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -32,10 +31,13 @@ class Positions:
     """``positions[node]`` is the node's ``CodeRange``, as libcst's
     ``PositionProvider`` gives it."""
 
-    def __init__(self, module: cst.Module, text: str, tree: Optional[ast.Module]) -> None:
+    def __init__(self, module: cst.Module, text: str, top_level_lines: Optional[Sequence[Tuple[int, bool]]]) -> None:
+        """``top_level_lines``: (first line, decorated) of each top-level
+        statement as CPython sees them (``guard.top_level_lines``); None to
+        compute positions for the whole module at once."""
         self._module = module
         self._text = text
-        self._starts = _statement_starts(module, tree) if tree is not None else None
+        self._starts = _statement_starts(module, top_level_lines) if top_level_lines is not None else None
         self._owner: Optional[Dict[int, int]] = None  # id(node) -> index of its top-level statement
         self._line_offsets: Optional[List[int]] = None
         self._computed: Dict[cst.CSTNode, CodeRange] = {}
@@ -72,8 +74,6 @@ class Positions:
         trusted (the caller then falls back to the whole module)."""
         assert self._starts is not None
         start = self._starts[index]
-        if start is None:
-            return False
         statement = self._module.body[index]
         try:
             provider = PositionProvider()
@@ -123,26 +123,23 @@ def _codegen_state(module: cst.Module, provider: PositionProvider):
     )
 
 
-def _statement_starts(module: cst.Module, tree: ast.Module) -> Optional[List[Optional[int]]]:
+def _statement_starts(module: cst.Module, top_level_lines: Sequence[Tuple[int, bool]]) -> Optional[List[int]]:
     """The line where each top-level statement's code begins (its leading
-    comments and blank lines included), from CPython's line numbers; None
-    when the two trees do not line up."""
-    starts: List[Optional[int]] = []
+    comments and blank lines included); None when libcst's statements and
+    CPython's do not line up."""
+    starts: List[int] = []
     position = 0
     for statement in module.body:
+        # `a = 1; b = 2` is one line to libcst, two statements to CPython.
         count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-        if position + count > len(tree.body):
+        if position + count > len(top_level_lines):
             return None
-        first = tree.body[position]
+        line, decorated = top_level_lines[position]
         position += count
         leading = len(statement.leading_lines)
-        decorators = getattr(first, "decorator_list", None)
-        if decorators:
+        if decorated:
             if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not statement.decorators:
                 return None
-            line = min(decorator.lineno for decorator in decorators)
             leading += len(statement.decorators[0].leading_lines)
-        else:
-            line = first.lineno
         starts.append(line - leading)
-    return starts if position == len(tree.body) else None
+    return starts if position == len(top_level_lines) else None

@@ -3,8 +3,7 @@ positions, qualified names (imports resolved) and simple name bindings."""
 
 from __future__ import annotations
 
-import ast
-from typing import List, Optional, Set, Tuple, Union
+from typing import List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -26,15 +25,15 @@ class SourceIndex:
         module: cst.Module,
         path: str = "",
         source: Union[str, bytes, None] = None,
-        tree: Optional[ast.Module] = None,
+        top_level_lines: Optional[Sequence[Tuple[int, bool]]] = None,
     ) -> None:
         self.module = module
         self.path = path  # spans carry it, so findings name the file a value is written in
         self._source = source
-        # With CPython's tree of the same source, positions are computed per
-        # top-level statement, when first needed; without it, for the whole module.
-        if source is not None and tree is not None:
-            self._positions = Positions(module, self.text, tree)
+        # With CPython's line numbers of the same source, positions are computed
+        # per top-level statement, when first needed; without, for the whole module.
+        if source is not None and top_level_lines is not None:
+            self._positions = Positions(module, self.text, top_level_lines)
         else:
             self._positions = Positions(module, "", None)
         self._names = NameTable(module)
