@@ -33,7 +33,8 @@ CANDIDATE_IMPORT = re.compile(
 Source = Union[str, bytes]  # bytes from disk; str from editors and flake8
 
 
-HEADER_MARKER = re.compile("access-control-allow-origin", re.IGNORECASE)
+HEADER_MARKER = re.compile(screen.ALLOW_ORIGIN, re.IGNORECASE)
+HEADER_MARKER_BYTES = screen.ALLOW_ORIGIN.encode()
 
 
 def is_candidate(source: Source) -> bool:
@@ -42,9 +43,9 @@ def is_candidate(source: Source) -> bool:
     # Cheap substring tests first; the regexes run on the few files that pass.
     # lower() and a substring test beat a case-insensitive regex by far.
     if isinstance(source, bytes):
-        if CANDIDATE_MARKER.encode() not in source and b"access-control-allow-origin" not in source.lower():
+        if CANDIDATE_MARKER.encode() not in source and HEADER_MARKER_BYTES not in source.lower():
             return False
-    elif CANDIDATE_MARKER not in source and "access-control-allow-origin" not in source.lower():
+    elif CANDIDATE_MARKER not in source and screen.ALLOW_ORIGIN not in source.lower():
         return False
     text = _text(source)
     return imports_flask_cors(text) or HEADER_MARKER.search(text) is not None

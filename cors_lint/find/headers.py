@@ -20,10 +20,11 @@ from typing import FrozenSet, List, Optional, Tuple
 import libcst as cst
 
 from cors_lint.evaluate.values import Span
+from cors_lint.find.screen import ALLOW_ORIGIN
 from cors_lint.find.source import SourceIndex
 from cors_lint.find.walk import find_all
 
-ACAO = "access-control-allow-origin"
+ACAO = ALLOW_ORIGIN
 ACAC = "access-control-allow-credentials"
 VARY = "vary"
 CORS_HEADERS = (ACAO, ACAC, VARY)
@@ -51,7 +52,7 @@ class HeaderWrite:
 
 def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
     writes: List[HeaderWrite] = []
-    if "access-control-allow-origin" not in index.text.lower():
+    if ACAO not in index.text.lower():
         return writes  # a module that never names the header writes none of ours
     for function in _functions(index.module):
         _Flow(index, function.name.value, writes).block(function.body.body, frozenset(), ())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Sequence, Set
 
-ALLOW_ORIGIN = "access-control-allow-origin"
+ALLOW_ORIGIN = "access-control-allow-origin"  # the one spelling the pre-filter, screen and finder share
 
 
 def may_write_allow_origin(tree: ast.AST) -> bool:
