@@ -154,6 +154,14 @@ class Evaluator:
         bindings = self.index.bindings(node)
         if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualified_name:
             return self._imported(bindings[0].qualified_name, where, depth)
+        if not bindings and self.index.star_imports:
+            # ``from .origins import *``: the first star-imported project module
+            # that binds the name gives it.
+            for qualified in sorted(self.index.qualified_names(node)):
+                value = self._imported(qualified, where, depth)
+                if isinstance(value, Known) or "is not defined" not in value.reason:
+                    return value
+            return Unknown(f"name {node.value!r} is not defined in this file or the modules it star-imports", where)
         bound = self.index.binding(node)
         if isinstance(bound, str):
             return Unknown(bound, where)

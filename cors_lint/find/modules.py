@@ -76,6 +76,11 @@ class ModuleLoader:
                 return loaded.index
         return None
 
+    def adopt(self, path: Path, index: "SourceIndex") -> None:
+        """A module the caller has parsed already (a linted file): imports of
+        it reuse that parse."""
+        self._modules.setdefault(Path(os.path.abspath(path)), LoadedModule(index.path, index))
+
     def load(self, path: Path) -> Optional[LoadedModule]:
         if path not in self._modules:
             self._modules[path] = self._parse(path)

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
+from cors_lint.find.branches import Branch
 from cors_lint.find.walk import Walker
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -68,6 +69,7 @@ class CallSite:
     scope: str  # enclosing functions and classes, dotted; "" at module level
     decorates: Optional[str]  # the function it decorates, if it is a decorator
     conditional: bool  # inside an if/for/while/try/with of its function
+    branch: Branch = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,19 @@ class ItemAssignment:
 class DecoratedFunction:
     name: str
     decorators: Tuple[cst.BaseExpression, ...]  # top (outermost) first
+    scope: str = ""  # where the function is defined
+    node: Optional[cst.FunctionDef] = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``name = value`` anywhere: the link stage finds Flask objects by it."""
+
+    name: str
+    value: cst.BaseExpression
+    scope: str
+    conditional: bool
+    branch: Branch = ()
 
 
 class NameTable:
@@ -98,6 +113,27 @@ class NameTable:
         self.calls: List[CallSite] = recorder.calls
         self.item_assignments: List[ItemAssignment] = recorder.item_assignments
         self.decorated: List[DecoratedFunction] = recorder.decorated
+        self.assignments: List[Assignment] = recorder.assignments
+        self.star_imports: List[str] = recorder.star_imports
+        self._scopes: Dict[str, Scope] = recorder.scopes
+        self.parameters: Dict[str, List[str]] = recorder.parameters
+        self.functions: Dict[str, cst.FunctionDef] = recorder.functions
+
+    def lookup(self, name: str, scope_path: str) -> Tuple[str, List[Binding]]:
+        """The bindings ``name`` has where code of ``scope_path`` reads it, and
+        the path of the scope that binds it ("" for module level)."""
+        path = scope_path
+        scope = self._scopes.get(path)
+        first = True
+        while scope is not None:
+            if name in scope.global_names:
+                return "", self._module_scope.bindings.get(name, [])
+            if (first or not scope.is_class) and name in scope.bindings:
+                return path, scope.bindings[name]
+            first = False
+            scope = scope.parent
+            path = path.rpartition(".")[0] if scope is not None and scope.parent is not None else ""
+        return "", []
 
     def module_bindings(self, name: str) -> List[Binding]:
         return self._module_scope.bindings.get(name, [])
@@ -121,8 +157,36 @@ class NameTable:
         bindings = self.bindings(node)
         tail = "".join("." + attribute for attribute in reversed(attributes))
         if not bindings:
+            if self.star_imports:
+                return star_qualified_names(node.value, self.star_imports, tail)
             return {f"builtins.{node.value}{tail}"} if node.value in BUILTIN_NAMES else set()
         return {binding.qualified_name + tail for binding in bindings if binding.kind == "import" and binding.qualified_name}
+
+
+# What ``from flask_cors import *`` and ``from flask import *`` bring that the
+# analysis looks at (their ``__all__``, as far as it matters here).
+STAR_EXPORTS = {
+    "flask_cors": frozenset({"CORS", "cross_origin"}),
+    "flask": frozenset({"Flask", "Blueprint", "request", "make_response", "Response", "current_app", "jsonify", "abort"}),
+}
+
+
+def star_qualified_names(name: str, star_modules: List[str], tail: str = "") -> Set[str]:
+    """A name no statement binds, in a module with ``from m import *``: known
+    library exports resolve exactly; a project module may export anything,
+    so each star-imported project module is a candidate (the link stage
+    checks it)."""
+    names = set()
+    for module in star_modules:
+        exports = STAR_EXPORTS.get(module)
+        if exports is not None:
+            if name in exports:
+                names.add(f"{module}.{name}{tail}")
+        elif module.split(".")[0] not in STAR_EXPORTS:
+            names.add(f"{module}.{name}{tail}" if not module.endswith(".") else f"{module}{name}{tail}")
+    if not names and name in BUILTIN_NAMES:
+        names.add(f"builtins.{name}{tail}")
+    return names
 
 
 def _dotted(node: Union[cst.Attribute, cst.Name]) -> str:
@@ -141,9 +205,57 @@ class _Recorder(Walker):
         self.item_assignments: List[ItemAssignment] = []
         self.decorated: List[DecoratedFunction] = []
         self.nesting = [0]  # if/for/while/try/with blocks around us, per function
+        self.assignments: List[Assignment] = []
+        self.star_imports: List[str] = []
+        self.scopes: Dict[str, Scope] = {"": self.scope}
+        self.parameters: Dict[str, List[str]] = {}
+        self.functions: Dict[str, cst.FunctionDef] = {}
+        self.arms: List[List[Tuple[int, int, str]]] = [[]]  # per function: the if/else arms around us
+        self.code = cst.Module([]).code_for_node
+
+    def _branch(self) -> Branch:
+        return tuple(self.arms[-1])
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(CallSite(node, ".".join(self.path), self.decorating.get(id(node)), self.nesting[-1] > 0))
+        self.calls.append(
+            CallSite(node, ".".join(self.path), self.decorating.get(id(node)), self.nesting[-1] > 0, self._branch())
+        )
+
+    def visit_If(self, node: cst.If) -> bool:
+        """Each arm is walked with its place recorded: registrations in the two
+        arms of one ``if`` never both run."""
+        self._block(node)
+        self.walk(node.test)
+        test = _shorten(self.code(node.test))
+        self.arms[-1].append((id(node), 0, f"when `{test}`"))
+        self.walk(node.body)
+        self.arms[-1].pop()
+        if node.orelse is not None:
+            self.arms[-1].append((id(node), 1, f"when not `{test}`"))
+            if isinstance(node.orelse, cst.If):
+                self.walk(node.orelse)
+            else:
+                self.walk(node.orelse.body)
+            self.arms[-1].pop()
+        return False
+
+    def visit_Try(self, node: cst.Try) -> bool:
+        """``try: import x`` / ``except ImportError: ...``: the body and each
+        handler are arms (alternatives); ``else``/``finally`` follow the body."""
+        self._block(node)
+        self.arms[-1].append((id(node), 0, "when the `try` block succeeds"))
+        self.walk(node.body)
+        if node.orelse is not None:
+            self.walk(node.orelse)
+        self.arms[-1].pop()
+        for position, handler in enumerate(node.handlers, start=1):
+            caught = _shorten(self.code(handler.type)) if handler.type is not None else "an exception"
+            self.arms[-1].append((id(node), position, f"when `{caught}` is raised"))
+            self.walk(handler)
+            self.arms[-1].pop()
+        if node.finalbody is not None:
+            self.walk(node.finalbody)
+        return False
 
     # Blocks that make what they contain conditional ---------------------------
     def _block(self, node: cst.CSTNode) -> None:
@@ -152,7 +264,7 @@ class _Recorder(Walker):
     def _block_end(self, original_node: cst.CSTNode) -> None:
         self.nesting[-1] -= 1
 
-    visit_If = visit_While = visit_Try = visit_With = visit_Match = _block  # type: ignore[assignment]
+    visit_While = visit_With = visit_Match = _block  # type: ignore[assignment]
     leave_If = leave_For = leave_While = leave_Try = leave_With = leave_Match = _block_end  # type: ignore[assignment]
 
     # Scopes ---------------------------------------------------------------
@@ -166,18 +278,27 @@ class _Recorder(Walker):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.scope.bind(node.name.value, Binding("definition", definition=node))
         # Decorators, defaults and annotations belong to the enclosing scope.
+        scope_path = ".".join(self.path)
+        function_path = ".".join([*self.path, node.name.value])
+        self.functions.setdefault(function_path, node)
         if node.decorators:
-            self.decorated.append(DecoratedFunction(node.name.value, tuple(d.decorator for d in node.decorators)))
+            self.decorated.append(
+                DecoratedFunction(node.name.value, tuple(d.decorator for d in node.decorators), scope_path, node)
+            )
         for decorator in node.decorators:
             self.decorating[id(decorator.decorator)] = node.name.value
             self.walk(decorator)
         _DefaultsOnly(self).walk(node.params)
         self._enter()
         self.path.append(node.name.value)
+        self.scopes.setdefault(function_path, self.scope)
         self.nesting.append(0)
+        self.arms.append([])
+        self.parameters.setdefault(function_path, _parameters(node.params))
         for param in _parameters(node.params):
             self.scope.bind(param, Binding("other"))
         self.walk(node.body)
+        self.arms.pop()
         self.nesting.pop()
         self.path.pop()
         self._leave()
@@ -200,6 +321,7 @@ class _Recorder(Walker):
             self.walk(arg)
         self._enter(is_class=True)
         self.path.append(node.name.value)
+        self.scopes.setdefault(".".join(self.path), self.scope)
         self.walk(node.body)
         self.path.pop()
         self._leave()
@@ -249,6 +371,8 @@ class _Recorder(Walker):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = ("." * len(node.relative)) + (_dotted(node.module) if node.module is not None else "")
         if isinstance(node.names, cst.ImportStar):
+            if self.scope.parent is None:  # only legal at module level
+                self.star_imports.append(module)
             return
         for alias in node.names:
             name = _dotted(alias.name)
@@ -259,6 +383,10 @@ class _Recorder(Walker):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind_target(target.target, node.value)
+            if isinstance(target.target, cst.Name):
+                self.assignments.append(
+                    Assignment(target.target.value, node.value, ".".join(self.path), self.nesting[-1] > 0, self._branch())
+                )
             if isinstance(target.target, cst.Subscript):
                 self.item_assignments.append(
                     ItemAssignment(target.target, node.value, ".".join(self.path), self.nesting[-1] > 0)
@@ -313,6 +441,11 @@ class _DefaultsOnly(Walker):
             if part is not None:
                 self.recorder.walk(part)
         return False
+
+
+def _shorten(code: str, limit: int = 50) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
 def _parameters(params: cst.Parameters) -> List[str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional, Tuple
 import libcst as cst
 
 from cors_lint.evaluate.values import Span
+from cors_lint.find.branches import Branch
 
 if TYPE_CHECKING:
     from cors_lint.find.headers import HeaderWrite
@@ -37,6 +38,7 @@ class ExtensionCall:
     arguments: Tuple[Argument, ...]  # options only (the app argument removed)
     scope: str  # enclosing function, "" for module level
     shared: bool = False  # the app is a module-level object
+    branch: Branch = ()  # the if/else arms it stands in
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +51,20 @@ class InitAppCall:
     constructor: ExtensionCall
     scope: str
     shared: bool = False
+    branch: Branch = ()
+
+
+@dataclass(frozen=True, eq=False)
+class ForeignInitAppCall:
+    """``ext.init_app(app, ...)`` where ``ext`` is not created in this module
+    (``from .extensions import cors``): the link stage finds its constructor."""
+
+    where: Span
+    app: Optional[str]
+    arguments: Tuple[Argument, ...]
+    receiver: cst.BaseExpression
+    scope: str
+    branch: Branch = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +89,7 @@ class Sites:
     routes: Tuple["RouteDecorator", ...] = ()
     blueprints: frozenset = frozenset()  # app expressions that are flask Blueprints
     header_writes: Tuple["HeaderWrite", ...] = ()  # hand-written Access-Control-* and Vary headers
+    foreign_init_apps: Tuple[ForeignInitAppCall, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +107,7 @@ class ConfigWrite:
     at: Optional[Span] = None  # where the write happens in the flow, if not ``where``
     shared: bool = False  # the app is a module-level object, the same in every function
     loads: Optional[str] = None  # "pkg.settings[.Class]" for from_object, "file:x.cfg" for from_pyfile
+    selects: Optional[cst.Subscript] = None  # ``from_object(configs[name])``: one of several named configs
 
     @property
     def happens_at(self) -> Span:

@@ -8,7 +8,7 @@ from typing import List, Optional, Sequence, Set, Tuple, Union
 import libcst as cst
 
 from cors_lint.evaluate.values import Span
-from cors_lint.find.names import Binding, CallSite, DecoratedFunction, ItemAssignment, NameTable
+from cors_lint.find.names import Assignment, Binding, CallSite, DecoratedFunction, ItemAssignment, NameTable
 from cors_lint.find.positions import Positions
 from cors_lint.find.walk import find_all
 
@@ -64,6 +64,31 @@ class SourceIndex:
     @property
     def decorated(self) -> List[DecoratedFunction]:
         return self._names.decorated
+
+    @property
+    def assignments(self) -> List[Assignment]:
+        return self._names.assignments
+
+    @property
+    def star_imports(self) -> List[str]:
+        """Modules this module imports with ``from m import *``."""
+        return self._names.star_imports
+
+    def lookup(self, name: str, scope_path: str) -> Tuple[str, List[Binding]]:
+        """How ``name`` is bound where code of ``scope_path`` reads it, and the
+        path of the binding scope."""
+        return self._names.lookup(name, scope_path)
+
+    def parameters(self, function_path: str) -> Optional[List[str]]:
+        return self._names.parameters.get(function_path)
+
+    def function(self, function_path: str) -> Optional[cst.FunctionDef]:
+        """The function defined at ``function_path`` ("create_app", "Cls.method")."""
+        return self._names.functions.get(function_path)
+
+    def function_paths(self) -> List[Tuple[str, cst.FunctionDef]]:
+        """Every function with its dotted path, in source order."""
+        return list(self._names.functions.items())
 
     def bindings(self, name: cst.Name) -> List[Binding]:
         return self._names.bindings(name)

@@ -17,6 +17,7 @@ from cors_lint.find.sites import (
     ConfigWrite,
     DecoratorCall,
     ExtensionCall,
+    ForeignInitAppCall,
     InitAppCall,
     RouteDecorator,
     Sites,
@@ -46,7 +47,7 @@ def find_sites(index: SourceIndex) -> Sites:
         if names & EXTENSION_NAMES:
             app, options = _split_app(index, node, blueprints)
             shared = bool(node.args) and index.refers_to_module_level(node.args[0].value)
-            extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope, shared)
+            extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope, shared, call.branch)
         elif names & DECORATOR_NAMES:
             arguments = tuple(_argument(index, arg) for arg in node.args)
             decorators.append(DecoratorCall(index.span(node), call.decorates, arguments, call.scope))
@@ -55,14 +56,18 @@ def find_sites(index: SourceIndex) -> Sites:
         elif isinstance(node.func, cst.Attribute):
             config_writes.extend(_config_call(index, call))
     init_apps = []
+    foreign = []
     # Linked after all constructors are known: a factory may stand above the
     # module-level ``cors = CORS()`` it uses.
     for call in init_app_calls:
-        constructor = _constructor_of(index, call.node.func.value, extensions)  # type: ignore[attr-defined]
+        receiver = call.node.func.value  # type: ignore[attr-defined]
+        constructor = _constructor_of(index, receiver, extensions)
+        app, options = _split_app(index, call.node, blueprints)
         if constructor is not None:
-            app, options = _split_app(index, call.node, blueprints)
             shared = bool(call.node.args) and index.refers_to_module_level(call.node.args[0].value)
-            init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope, shared))
+            init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope, shared, call.branch))
+        elif _imported_name(index, receiver):
+            foreign.append(ForeignInitAppCall(index.span(call.node), app, options, receiver, call.scope, call.branch))
     ordered = sorted(extensions.values(), key=lambda site: site.where)
     config_writes.extend(_config_items(index))
     config_writes.sort(key=lambda write: (write.happens_at, write.where))
@@ -78,6 +83,15 @@ def find_sites(index: SourceIndex) -> Sites:
         routes,
         frozenset(blueprints),
         tuple(find_header_writes(index)),
+        tuple(foreign),
+    )
+
+
+def _imported_name(index: SourceIndex, receiver: cst.BaseExpression) -> bool:
+    """Is ``cors`` in ``cors.init_app`` a name imported from another module
+    (which may hold a ``CORS()`` instance)?"""
+    return isinstance(receiver, (cst.Name, cst.Attribute)) and bool(index.qualified_names(receiver)) and not (
+        index.qualified_names(receiver) & {"flask_cors.CORS"}
     )
 
 
@@ -142,13 +156,18 @@ def _config_call(index: SourceIndex, call: CallSite) -> List[ConfigWrite]:
         imported = index.qualified_names(argument)
         if len(imported) == 1:  # a module or a class from another module of the project
             return [ConfigWrite(app, call.scope, None, None, where, call.conditional, None, None, shared, next(iter(imported)))]
+    if method == "from_object" and isinstance(argument, cst.Subscript) and len(argument.slice) == 1:
+        # ``config[config_name]``: which config is known only per app (the link stage).
+        opaque = f"{_short(index.code(node), method)} selects one of several configs by name"
+        return [
+            ConfigWrite(app, call.scope, None, None, where, call.conditional, opaque, None, shared, None, argument)
+        ]
     if method in ("from_object", "from_pyfile") and argument is not None and _string_literal(argument):
         source = _string_literal(argument)
         reference = source if method == "from_object" else "file:" + source
         return [ConfigWrite(app, call.scope, None, None, where, call.conditional, None, None, shared, reference)]
     if method in LOADING_CONFIG_METHODS:
-        shown = index.code(node)
-        return [write(None, None, opaque=f"{shown if len(shown) < 60 else method + '(...)'} is not followed yet")]
+        return [write(None, None, opaque=f"{_short(index.code(node), method)} is not followed yet")]
     writes = []
     for arg in node.args:
         if arg.keyword is not None:
@@ -163,6 +182,10 @@ def _config_call(index: SourceIndex, call: CallSite) -> List[ConfigWrite]:
         else:
             writes.append(write(None, None, index.span(arg), f"config.{method}() of a value that is not a dict literal"))
     return writes
+
+
+def _short(code: str, method: str = "") -> str:
+    return code if len(code) < 60 else (method or "call") + "(...)"
 
 
 def _routes(index: SourceIndex):

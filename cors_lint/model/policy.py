@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
+from cors_lint.find.branches import Branch, exclusive  # noqa: F401 - rules compare branches through the model
 from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value, first_unknown
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import ComputedOptions, StartupError
@@ -135,6 +136,7 @@ class Registration:
     failure: Optional[StartupError]  # raised before any resource is built
     on_blueprint: bool = False  # flask-cors reads no app config then
     inactive: Optional[str] = None  # why this registration never applies
+    branch: Branch = ()  # the if/else arms it stands in: registrations in two arms are alternatives
 
     def setting(self, name: str) -> Setting:
         return next(setting for setting in self.settings if setting.name == name)
@@ -153,6 +155,10 @@ class Policy:
     def active(self) -> Tuple[Registration, ...]:
         """The registrations that take effect at run time."""
         return tuple(registration for registration in self.registrations if registration.inactive is None)
+
+
+# Registrations built by the application model, by the place of their call.
+LinkedRegistrations = Dict[Span, Tuple[Registration, ...]]
 
 
 class NotConcrete(Exception):
@@ -191,30 +197,52 @@ def concrete(value: Value) -> Any:
     return inner
 
 
-def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
-    config = tuple(entry for write in sites.config_writes for entry in _config_entries(write, evaluator))
+def build_policy(
+    sites: Sites, evaluator: Evaluator, linked: "Optional[LinkedRegistrations]" = None
+) -> Policy:
+    """The module's registrations. Those the application model has built in
+    their app's context (``linked``, by the place of the call) replace the
+    module-local reading: their config comes from wherever the app's config
+    is written, and ``cors.init_app`` finds its ``CORS()`` in another module."""
+    linked = linked or {}
+    config = tuple(entry for write in sites.config_writes for entry in config_entries(write, evaluator))
     registrations: List[Registration] = []
     for extension in sites.extensions:
-        if extension.app is not None:
+        if extension.where in linked:
+            registrations.extend(linked[extension.where])
+        elif extension.app is not None:
             layers = _config_layers(
                 config, extension.app, extension.scope, extension.where, extension.app in sites.blueprints, extension.shared
             )
-            layers += (_layer("CORS()", extension.arguments, evaluator),)
+            layers += (option_layer("CORS()", extension.arguments, evaluator),)
             registrations.append(
-                _extension(f"CORS({extension.app})", extension.where, extension.app, extension.scope, layers, extension.app in sites.blueprints)
+                extension_registration(
+                    f"CORS({extension.app})", extension.where, extension.app, extension.scope, layers,
+                    extension.app in sites.blueprints, extension.branch,
+                )
             )
     for init_app in sites.init_apps:
+        if init_app.where in linked:
+            registrations.extend(linked[init_app.where])
+            continue
         on_blueprint = init_app.app in sites.blueprints
         layers = _config_layers(config, init_app.app or "", init_app.scope, init_app.where, on_blueprint, init_app.shared)
         layers += (
-            _layer("CORS()", init_app.constructor.arguments, evaluator),
-            _layer("init_app()", init_app.arguments, evaluator),
+            option_layer("CORS()", init_app.constructor.arguments, evaluator),
+            option_layer("init_app()", init_app.arguments, evaluator),
         )
         registrations.append(
-            _extension(f"init_app({init_app.app})", init_app.where, init_app.app, init_app.scope, layers, on_blueprint)
+            extension_registration(
+                f"init_app({init_app.app})", init_app.where, init_app.app, init_app.scope, layers, on_blueprint, init_app.branch
+            )
         )
+    for foreign in sites.foreign_init_apps:
+        registrations.extend(linked.get(foreign.where, ()))
     for decorator in sites.decorators:
-        registrations.append(_decorator(decorator, evaluator, config, sites.routes))
+        if decorator.where in linked:
+            registrations.extend(linked[decorator.where])
+        else:
+            registrations.append(_decorator(decorator, evaluator, config, sites.routes))
     registrations.sort(key=lambda registration: registration.where)
     # Imported here: it evaluates, so it needs the parser; rules and formatters do not.
     from cors_lint.model.headers import build_header_policy
@@ -222,7 +250,7 @@ def build_policy(sites: Sites, evaluator: Evaluator) -> Policy:
     return Policy(tuple(registrations), config, build_header_policy(sites.header_writes, evaluator))
 
 
-def _config_entries(write: ConfigWrite, evaluator: Evaluator) -> List[ConfigEntry]:
+def config_entries(write: ConfigWrite, evaluator: Evaluator) -> List[ConfigEntry]:
     """One entry a key; ``from_object``/``from_pyfile`` are followed into the
     project module or file they load."""
     if write.loads is None:
@@ -268,10 +296,10 @@ def _config_layers(
     )
     layers = (OptionLayer("app.config elsewhere", elsewhere, None),) if elsewhere else ()
     entries = [entry for entry in config if entry.app == app and entry.context == context and entry.happens_at < before]
-    return layers + ((_config_layer(entries),) if entries else ())
+    return layers + ((config_layer(entries),) if entries else ())
 
 
-def _config_layer(entries: List[ConfigEntry]) -> OptionLayer:
+def config_layer(entries: List[ConfigEntry]) -> OptionLayer:
     given = []
     opaque = None
     for entry in entries:
@@ -283,7 +311,7 @@ def _config_layer(entries: List[ConfigEntry]) -> OptionLayer:
     return OptionLayer("app.config", tuple(given), opaque)
 
 
-def _layer(label: str, arguments: Tuple[Argument, ...], evaluator: Evaluator, positional_ignored: bool = False) -> OptionLayer:
+def option_layer(label: str, arguments: Tuple[Argument, ...], evaluator: Evaluator, positional_ignored: bool = False) -> OptionLayer:
     given: List[GivenOption] = []
     ignored: List[IgnoredArgument] = []
     opaque: Optional[Unknown] = None
@@ -351,8 +379,14 @@ def _compute(settings: Dict[str, Setting]) -> Tuple[Optional[ComputedOptions], O
         return None, StartupError("type-error", f"flask-cors raises TypeError ({error})"), None
 
 
-def _extension(
-    label: str, where: Span, app: Optional[str], context: str, layers: Tuple[OptionLayer, ...], on_blueprint: bool
+def extension_registration(
+    label: str,
+    where: Span,
+    app: Optional[str],
+    context: str,
+    layers: Tuple[OptionLayer, ...],
+    on_blueprint: bool,
+    branch: Branch = (),
 ) -> Registration:
     merged = _merge(layers, where)
     _, top_failure, _ = _compute(merged)
@@ -371,7 +405,8 @@ def _extension(
             computed, scope_failure, unknown = _compute(settings)
             scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
     return Registration(
-        "extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure, on_blueprint
+        "extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure, on_blueprint,
+        branch=branch,
     )
 
 
@@ -429,23 +464,33 @@ def _resource_layer(key: Value, options: Value) -> OptionLayer:
 def _decorator(
     decorator: DecoratorCall, evaluator: Evaluator, config: Tuple[ConfigEntry, ...], routes: Tuple[RouteDecorator, ...]
 ) -> Registration:
-    view = f" on {decorator.view!r}" if decorator.view else ""
     view_routes = [route for route in routes if route.view == decorator.view and decorator.view is not None]
-    layer = _layer("cross_origin()", decorator.arguments, evaluator, positional_ignored=True)
-    layers = _request_time_config(config, view_routes) + (layer,)
+    below = [route for route in view_routes if decorator.position is not None and route.position > decorator.position]
+    inactive = f"it is above @{below[0].app}.route, which registers the view without it" if below else None
+    return decorator_registration(decorator, evaluator, _request_time_config(config, view_routes), inactive)
+
+
+def decorator_registration(
+    decorator: DecoratorCall,
+    evaluator: Evaluator,
+    config_layers: Tuple[OptionLayer, ...],
+    inactive: Optional[str],
+    context: Optional[str] = None,
+) -> Registration:
+    """``@cross_origin(...)``: its arguments over the app config it reads on
+    every request (``config_layers``)."""
+    view = f" on {decorator.view!r}" if decorator.view else ""
+    layer = option_layer("cross_origin()", decorator.arguments, evaluator, positional_ignored=True)
+    layers = config_layers + (layer,)
     settings = _merge(layers, decorator.where)
     computed, failure, unknown = _compute(settings)
     scope = Scope(None, tuple(settings.values()), computed, failure, unknown)
-    inactive = None
-    below = [route for route in view_routes if decorator.position is not None and route.position > decorator.position]
-    if below:
-        inactive = f"it is above @{below[0].app}.route, which registers the view without it"
     return Registration(
         "decorator",
         f"@cross_origin(){view}",
         decorator.where,
         None,
-        decorator.scope,
+        decorator.scope if context is None else context,
         layers,
         scope.settings,
         (scope,),
@@ -462,7 +507,7 @@ def _request_time_config(config: Tuple[ConfigEntry, ...], routes: List[RouteDeco
     if len(apps) == 1:
         (app,) = apps
         entries = [entry for entry in cors_entries if entry.app == app]
-        return (_config_layer(entries),) if entries else ()
+        return (config_layer(entries),) if entries else ()
     if cors_entries:  # several apps, and no route says which one serves the view
         given = tuple(
             GivenOption(entry.option, Unknown("the app that serves this view is not known", entry.where), entry.where)

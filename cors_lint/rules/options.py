@@ -10,7 +10,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 from cors_lint.evaluate.values import Known, describe
 from cors_lint.findings import Finding, Severity
 from cors_lint.model import flaskcors
-from cors_lint.model.policy import NotConcrete, OptionLayer, Policy, Registration, Scope, Setting, concrete
+from cors_lint.model.policy import NotConcrete, exclusive, OptionLayer, Policy, Registration, Scope, Setting, concrete
 from cors_lint.rules.base import Rule, example_app
 
 # Names people write for an option that difflib would not find.
@@ -253,15 +253,19 @@ LONG_MAX_AGE = Rule(
 
 
 def check_duplicate_registration(policy: Policy) -> Iterator[Finding]:
-    first: Dict[Tuple[str, str], Registration] = {}
+    seen: Dict[Tuple[str, str], List[Registration]] = {}
     for registration in policy.active:
         if registration.kind != "extension" or registration.app is None:
             continue
         key = (registration.context, registration.app)
-        if key not in first:
-            first[key] = registration
+        # Registrations in two arms of one ``if`` (or ``try``/``except``) never
+        # both run: they are alternatives, not a double registration.
+        earlier = next(
+            (other for other in seen.get(key, ()) if not exclusive(other.branch, registration.branch)), None
+        )
+        seen.setdefault(key, []).append(registration)
+        if earlier is None:
             continue
-        earlier = first[key]
         yield DUPLICATE_REGISTRATION.finding(
             registration.where,
             f"CORS is registered on {registration.app!r} again (first at line {earlier.where.line}): flask-cors runs "

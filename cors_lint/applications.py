@@ -1,0 +1,84 @@
+"""The pipeline for whole applications: read -> find -> link -> model.
+
+Used by ``cors-lint policy`` (the per-route inventory) and by the check,
+which builds each registration in the context of the app it belongs to.
+Every module is parsed once; a module that cannot be parsed is left out of
+the links and said so.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from cors_lint import files
+from cors_lint.find import guard
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    model: "ApplicationModel"
+    project: "Project"
+    skipped: Tuple[Skipped, ...]
+    truncated: Optional[str]
+
+
+if False:  # pragma: no cover - names for type checkers only
+    from cors_lint.link.project import Project
+    from cors_lint.model.application import ApplicationModel
+
+
+def analyse_paths(paths: Sequence[str], exclude: Sequence[str] = (), whole_projects: Optional[bool] = None) -> Analysis:
+    """The application model of the apps under ``paths``. Single files are
+    analysed as part of their whole project (``whole_projects``, by default
+    when no directory is given)."""
+    file_paths = files.python_files(paths, exclude)
+    sources: Dict[str, bytes] = {}
+    skipped: List[Skipped] = []
+    for path in file_paths:
+        try:
+            sources[path] = files.read(path)
+        except OSError as error:
+            skipped.append(Skipped(path, f"cannot read the file: {error.strerror or error}"))
+    if whole_projects is None:
+        whole_projects = not any(os.path.isdir(path) for path in paths)
+    return analyse_sources(file_paths, sources, whole_projects, skipped)
+
+
+def analyse_sources(
+    given: Sequence[str], sources: Dict[str, bytes], whole_projects: bool, skipped: Optional[List[Skipped]] = None
+) -> Analysis:
+    from cors_lint.find.modules import ModuleLoader
+    from cors_lint.find.source import SourceIndex, parse
+    from cors_lint.link.apps import Linker
+    from cors_lint.link.collect import project_files
+    from cors_lint.link.project import Project
+    from cors_lint.model.application import build_application_model
+
+    skipped = list(skipped or ())
+    chosen = project_files(given, sources, whole_projects)
+    project = Project(ModuleLoader())
+    for path, source in chosen.files:
+        verdict = guard.check(source)
+        if verdict.refusal is not None:
+            skipped.append(Skipped(path, verdict.refusal.message))
+            continue
+        top_level_lines = guard.top_level_lines(verdict.tree) if verdict.tree is not None else None
+        del verdict
+        try:
+            index = SourceIndex(parse(source), path, source, top_level_lines)
+        except Exception as error:  # noqa: BLE001 - one module's failure leaves it out, said so
+            skipped.append(Skipped(path, f"cannot parse the file ({type(error).__name__})"))
+            continue
+        project.add(index, Path(os.path.abspath(path)))
+    linker = Linker(project)
+    model = build_application_model(linker, linker.link())
+    return Analysis(model, project, tuple(skipped), chosen.truncated)

@@ -1,0 +1,225 @@
+"""The finder's view of a module's Flask structure: which Flask apps,
+blueprints and flask-cors objects it creates, which routes, blueprint
+registrations and ``after_request`` hooks it declares, and which calls pass
+names on to other functions (``register_extensions(app)``).
+
+Targets stay expressions here (``bp`` in ``@bp.route``); which object they
+are is the link stage's question, since it may be defined in another module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from cors_lint.evaluate.values import Span
+from cors_lint.find.branches import Branch
+from cors_lint.find.source import SourceIndex
+from cors_lint.find.walk import find_all
+
+FLASK_NAMES = frozenset({"flask.Flask", "flask.app.Flask"})
+BLUEPRINT_NAMES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+CORS_NAMES = frozenset({"flask_cors.CORS", "flask_cors.extension.CORS"})
+ROUTE_SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+HOOK_METHODS = frozenset({"after_request", "after_app_request"})
+
+
+@dataclass(frozen=True, eq=False)
+class Creation:
+    """``name = Flask(...)``, ``Blueprint(...)`` or ``CORS(...)``."""
+
+    kind: str  # "app", "blueprint" or "cors"
+    name: str
+    scope: str  # the function it is created in, "" at module level
+    call: cst.Call
+    where: Span
+    branch: Branch = ()
+
+
+@dataclass(frozen=True, eq=False)
+class RouteSite:
+    """A route declared with a decorator (``@bp.route``, ``@app.get``) or
+    ``add_url_rule``."""
+
+    target: cst.BaseExpression  # the app or blueprint
+    scope: str  # where the declaration stands
+    rule: Optional[cst.BaseExpression]
+    methods: Optional[cst.BaseExpression]  # the ``methods=`` argument
+    shortcut: Optional[str]  # "GET" for ``@bp.get``
+    endpoint: Optional[cst.BaseExpression]
+    view: Optional[str]  # the view function's name, when it is a function of this module
+    view_scope: str
+    view_func: Optional[cst.BaseExpression]  # ``add_url_rule(..., view_func=...)``
+    where: Span
+    position: Optional[int]  # index among the view's decorators; None for add_url_rule
+    branch: Branch = ()
+
+
+@dataclass(frozen=True, eq=False)
+class BlueprintRegistration:
+    """``target.register_blueprint(blueprint, url_prefix=..., name=...)``."""
+
+    target: cst.BaseExpression
+    blueprint: cst.BaseExpression
+    url_prefix: Optional[cst.BaseExpression]
+    name: Optional[cst.BaseExpression]
+    scope: str
+    where: Span
+    branch: Branch = ()
+
+
+@dataclass(frozen=True, eq=False)
+class HookSite:
+    """An ``after_request`` function registered on an app or blueprint."""
+
+    target: cst.BaseExpression
+    function: str  # the hook function's name
+    function_scope: str  # where it is defined
+    scope: str  # where it is registered
+    where: Span
+    branch: Branch = ()
+
+
+@dataclass(frozen=True, eq=False)
+class HelperCall:
+    """A call that hands names to a function: ``register_extensions(app)``."""
+
+    func: cst.BaseExpression
+    args: Tuple[cst.Arg, ...]
+    scope: str
+    where: Span
+    branch: Branch = ()
+
+
+@dataclass(frozen=True)
+class FlaskSites:
+    creations: Tuple[Creation, ...]
+    routes: Tuple[RouteSite, ...]
+    blueprint_registrations: Tuple[BlueprintRegistration, ...]
+    hooks: Tuple[HookSite, ...]
+    helper_calls: Tuple[HelperCall, ...]
+    returns: Dict[str, Tuple[str, ...]]  # function path -> the names its ``return`` statements give back
+
+
+def find_flask_sites(index: SourceIndex) -> FlaskSites:
+    creations: List[Creation] = []
+    assigned = {id(a.value): a for a in index.assignments}
+    registrations: List[BlueprintRegistration] = []
+    routes: List[RouteSite] = []
+    hooks: List[HookSite] = []
+    helpers: List[HelperCall] = []
+    for call in index.calls:
+        node = call.node
+        names = index.qualified_names(node.func)
+        kind = "app" if names & FLASK_NAMES else "blueprint" if names & BLUEPRINT_NAMES else "cors" if names & CORS_NAMES else None
+        if kind is not None:
+            assignment = assigned.get(id(node))
+            if assignment is not None:
+                creations.append(Creation(kind, assignment.name, assignment.scope, node, index.span(node), assignment.branch))
+            continue
+        if call.decorates is not None or not isinstance(node.func, (cst.Attribute, cst.Name)):
+            continue
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if method == "register_blueprint" and node.args:
+            registrations.append(
+                BlueprintRegistration(
+                    node.func.value,  # type: ignore[union-attr]
+                    node.args[0].value,
+                    _keyword(node, "url_prefix"),
+                    _keyword(node, "name"),
+                    call.scope,
+                    index.span(node),
+                    call.branch,
+                )
+            )
+        elif method == "add_url_rule" and node.args:
+            routes.append(_url_rule(index, node, call.scope, call.branch))
+        elif method in HOOK_METHODS and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name):
+            function = node.args[0].value.value
+            hooks.append(HookSite(node.func.value, function, _defined_in(index, function, call.scope), call.scope, index.span(node), call.branch))  # type: ignore[union-attr]
+        elif any(isinstance(arg.value, (cst.Name, cst.Attribute)) for arg in node.args):
+            helpers.append(HelperCall(node.func, tuple(node.args), call.scope, index.span(node), call.branch))
+    for function in index.decorated:
+        for position, decorator in enumerate(function.decorators):
+            expression = decorator.func if isinstance(decorator, cst.Call) else decorator
+            if not isinstance(expression, cst.Attribute):
+                continue
+            method = expression.attr.value
+            where = index.span(decorator)
+            if isinstance(decorator, cst.Call) and (method == "route" or method in ROUTE_SHORTCUTS):
+                rule = decorator.args[0].value if decorator.args and decorator.args[0].keyword is None else _keyword(decorator, "rule")
+                routes.append(
+                    RouteSite(
+                        expression.value,
+                        function.scope,
+                        rule,
+                        _keyword(decorator, "methods"),
+                        ROUTE_SHORTCUTS.get(method),
+                        _keyword(decorator, "endpoint"),
+                        function.name,
+                        function.scope,
+                        None,
+                        where,
+                        position,
+                    )
+                )
+            elif method in HOOK_METHODS and not isinstance(decorator, cst.Call):
+                hooks.append(HookSite(expression.value, function.name, function.scope, function.scope, where))
+    return FlaskSites(tuple(creations), tuple(routes), tuple(registrations), tuple(hooks), tuple(helpers), _returns(index))
+
+
+def _keyword(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def _positional(call: cst.Call, position: int, name: str) -> Optional[cst.BaseExpression]:
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    if len(positional) > position:
+        return positional[position].value
+    return _keyword(call, name)
+
+
+def _url_rule(index: SourceIndex, node: cst.Call, scope: str, branch: Branch) -> RouteSite:
+    view_func = _positional(node, 2, "view_func")
+    view = view_func.value if isinstance(view_func, cst.Name) else None
+    return RouteSite(
+        node.func.value,  # type: ignore[union-attr]
+        scope,
+        _positional(node, 0, "rule"),
+        _keyword(node, "methods"),
+        None,
+        _positional(node, 1, "endpoint"),
+        view,
+        _defined_in(index, view, scope) if view else scope,
+        view_func,
+        index.span(node),
+        None,
+        branch,
+    )
+
+
+def _defined_in(index: SourceIndex, function: Optional[str], scope: str) -> str:
+    """The scope that defines ``function`` as seen from ``scope``."""
+    if function is None:
+        return scope
+    owner, _ = index.lookup(function, scope)
+    return owner
+
+
+def _returns(index: SourceIndex) -> Dict[str, Tuple[str, ...]]:
+    """For each function of the module, the plain names it returns: a factory
+    that ends ``return app`` gives its app to the caller."""
+    returned: Dict[str, Tuple[str, ...]] = {}
+    for path, function in index.function_paths():
+        names = []
+        for statement in find_all(function.body, (cst.Return,), skip=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(statement.value, cst.Name):
+                names.append(statement.value.value)
+        if names:
+            returned[path] = tuple(names)
+    return returned

@@ -1,0 +1,406 @@
+"""The application linker: which Flask apps the project creates, and, for each,
+everything that happens to it across modules.
+
+Every site the finder reported (a config write, ``CORS(app)``,
+``cors.init_app(app)``, a route, ``register_blueprint``, an ``after_request``
+hook) names its target by an expression; the project resolves it to the
+object it is, through imports and through the calls that hand the app to
+helper functions. An event's *placement* says where it happens in the flow
+that starts at the app's creation: events of that flow are ordered (the
+factory's statements, the helpers it calls at their call sites), events
+elsewhere are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+from cors_lint.evaluate.values import Known, Sequence as SequenceValue, Span, Unknown, Value
+from cors_lint.find.branches import Branch
+from cors_lint.find.flask_sites import BlueprintRegistration, Creation, HookSite, RouteSite
+from cors_lint.find.sites import ConfigWrite, DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
+from cors_lint.link.project import MAX_HOPS, FunctionRef, Module, ObjectRef, ParamRef, Project, argument_for
+
+# Apps and blueprints nest at most this deep (a blueprint registered on itself
+# through a cycle would otherwise never end).
+MAX_NESTING = 16
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an event happens: the flow it belongs to (module and function),
+    its position in that flow (the call sites leading to it, then its own
+    place) and the if/else arms around it along the way."""
+
+    home: Tuple[str, str]
+    key: Tuple[Span, ...]
+    branch: Branch = ()
+
+    def before(self, other: "Placement") -> Optional[bool]:
+        """Does this happen before ``other``? None when the two flows differ."""
+        if self.home != other.home:
+            return None
+        return self.key < other.key
+
+
+@dataclass(frozen=True, eq=False)
+class Event:
+    module: Module
+    site: object  # a finder site
+    placement: Placement
+
+
+@dataclass(frozen=True, eq=False)
+class Mount:
+    """A blueprint as an app sees it: the registrations from the app down."""
+
+    blueprint: ObjectRef
+    module: Module
+    name: Optional[str]  # the endpoint prefix ("api", or "parent.child" when nested)
+    url_prefix: Union[str, None, Unknown]
+    chain: Tuple[ObjectRef, ...]  # outermost blueprint first, this one last
+    placement: Placement
+
+
+@dataclass(frozen=True, eq=False)
+class RouteLink:
+    """One route of an app."""
+
+    rule: Union[str, Unknown]
+    endpoint: Union[str, Unknown]
+    methods: Union[Tuple[str, ...], Unknown]
+    module: Module
+    site: RouteSite
+    mount: Optional[Mount]  # None for a route declared on the app itself
+    decorators: Tuple[DecoratorCall, ...]  # ``@cross_origin`` on the view
+
+    @property
+    def blueprints(self) -> Tuple[ObjectRef, ...]:
+        return self.mount.chain if self.mount is not None else ()
+
+
+@dataclass(frozen=True, eq=False)
+class AppLink:
+    ref: ObjectRef
+    module: Module
+    creation: Creation
+    label: str  # "pkg/__init__.py:create_app" or "app.py:app"
+    config: Tuple[Event, ...]  # config writes, ConfigWrite sites
+    registrations: Tuple[Event, ...]  # CORS()/init_app on the app or on its blueprints
+    mounts: Tuple[Mount, ...]
+    routes: Tuple[RouteLink, ...]
+    hooks: Tuple[Event, ...]  # after_request functions of the app and its blueprints
+    static_route: bool = False
+
+
+@dataclass
+class _Index:
+    """Events by the object they act on."""
+
+    events: Dict[ObjectRef, List[Event]] = field(default_factory=dict)
+
+    def add(self, ref: ObjectRef, event: Event) -> None:
+        self.events.setdefault(ref, []).append(event)
+
+    def of(self, ref: ObjectRef, kind: type) -> List[Event]:
+        return [event for event in self.events.get(ref, ()) if isinstance(event.site, kind)]
+
+
+class Linker:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._index = _Index()
+
+    def link(self) -> List[AppLink]:
+        modules = self.project.modules()
+        for module in modules:
+            self._collect(module)
+        apps = []
+        for module in modules:
+            for creation in module.flask.creations:
+                if creation.kind == "app":
+                    ref = ObjectRef(module.path, creation.scope, creation.name, "app")
+                    apps.append(self._app(ref, module, creation))
+        return apps
+
+    # Events ------------------------------------------------------------------------------
+    def _collect(self, module: Module) -> None:
+        sites = module.sites
+        for write in sites.config_writes:
+            self._place_text(module, write.scope, write.app, write, write.happens_at, ())
+        for extension in sites.extensions:
+            if extension.app is not None:
+                self._place_text(module, extension.scope, extension.app, extension, extension.where, extension.branch)
+        for init_app in sites.init_apps:
+            self._place_text(module, init_app.scope, init_app.app, init_app, init_app.where, init_app.branch)
+        for foreign in sites.foreign_init_apps:
+            self._place_text(module, foreign.scope, foreign.app, foreign, foreign.where, foreign.branch)
+        flask = module.flask
+        for route in flask.routes:
+            self._place(module, route.scope, route.target, route, route.where, route.branch)
+        for registration in flask.blueprint_registrations:
+            self._place(module, registration.scope, registration.target, registration, registration.where, registration.branch)
+        for hook in flask.hooks:
+            self._place(module, hook.scope, hook.target, hook, hook.where, hook.branch)
+
+    def _place_text(self, module: Module, scope: str, text: Optional[str], site: object, where: Span, branch: Branch) -> None:
+        refs = self.project.resolve_text(module, scope, text)
+        for ref, placement in self._expand(module, scope, refs, where, branch, 0):
+            self._index.add(ref, Event(module, site, placement))
+
+    def _place(self, module: Module, scope: str, target: cst.BaseExpression, site: object, where: Span, branch: Branch) -> None:
+        refs = self.project.resolve(module, scope, target)
+        for ref, placement in self._expand(module, scope, refs, where, branch, 0):
+            self._index.add(ref, Event(module, site, placement))
+
+    def targets(self, module: Module, scope: str, expression: cst.BaseExpression, where: Span, branch: Branch) -> List[Tuple[ObjectRef, Placement]]:
+        return self._expand(module, scope, self.project.resolve(module, scope, expression), where, branch, 0)
+
+    def _expand(self, module: Module, scope: str, refs, where: Span, branch: Branch, depth: int) -> List[Tuple[ObjectRef, Placement]]:
+        """Objects for the resolved names; a parameter stands for what each
+        caller passes, placed at the call."""
+        found: List[Tuple[ObjectRef, Placement]] = []
+        if depth > MAX_HOPS // 4:
+            return found
+        for ref in refs:
+            if isinstance(ref, ObjectRef):
+                found.append((ref, Placement((module.path, scope), (where,), branch)))
+            elif isinstance(ref, ParamRef):
+                parameters = module.index.parameters(ref.function) or []
+                for caller, call in self.project.calls_to(FunctionRef(ref.path, ref.function)):
+                    argument = argument_for(call.args, parameters, ref.name)
+                    if argument is None:
+                        continue
+                    passed = self.project.resolve(caller, call.scope, argument)
+                    for obj, placement in self._expand(caller, call.scope, passed, call.where, call.branch, depth + 1):
+                        found.append((obj, Placement(placement.home, placement.key + (where,), placement.branch + branch)))
+        return found
+
+    # Apps --------------------------------------------------------------------------------
+    def _app(self, ref: ObjectRef, module: Module, creation: Creation) -> AppLink:
+        mounts = self._mounts(ref, None, (), 0)
+        owners = [ref] + [mount.blueprint for mount in mounts]
+        routes = [self._route(event, None) for event in self._index.of(ref, RouteSite)]
+        for mount in mounts:
+            routes.extend(self._route(event, mount) for event in self._index.of(mount.blueprint, RouteSite))
+        registrations = [
+            event
+            for owner in owners
+            for event in self._index.events.get(owner, ())
+            if isinstance(event.site, (ExtensionCall, InitAppCall, ForeignInitAppCall))
+        ]
+        hooks = [event for owner in owners for event in self._index.of(owner, HookSite)]
+        label = f"{module.path}:{creation.scope or creation.name}"
+        return AppLink(
+            ref,
+            module,
+            creation,
+            label,
+            tuple(sorted(self._index.of(ref, ConfigWrite), key=_event_order)),
+            tuple(sorted(registrations, key=_event_order)),
+            tuple(mounts),
+            tuple(routes),
+            tuple(sorted(hooks, key=_event_order)),
+            static_route=_has_static_folder(module, creation),
+        )
+
+    def events_of(self, ref: ObjectRef) -> List[Event]:
+        """Everything that acts on one object (app or blueprint)."""
+        return self._index.events.get(ref, [])
+
+    def cors_constructor(self, event: Event) -> Optional[Tuple[Module, ExtensionCall]]:
+        """The ``CORS()`` call behind ``cors.init_app(app)`` when ``cors`` is
+        imported from another module."""
+        site = event.site
+        if not isinstance(site, ForeignInitAppCall):
+            return None
+        for ref in self.project.resolve(event.module, site.scope, site.receiver):
+            module = self.project.by_path(ref.path) if isinstance(ref, ObjectRef) and ref.kind == "cors" else None
+            creation = _creation_of(module, ref) if module is not None else None  # type: ignore[arg-type]
+            for extension in module.sites.extensions if module is not None and creation is not None else ():
+                if extension.where == creation.where:  # type: ignore[union-attr]
+                    return module, extension
+        return None
+
+    def _mounts(self, owner: ObjectRef, parent: Optional[Mount], chain: Tuple[ObjectRef, ...], depth: int) -> List[Mount]:
+        if depth > MAX_NESTING:
+            return []
+        mounts: List[Mount] = []
+        for event in sorted(self._index.of(owner, BlueprintRegistration), key=_event_order):
+            site: BlueprintRegistration = event.site  # type: ignore[assignment]
+            for child, _ in self.targets(event.module, site.scope, site.blueprint, site.where, site.branch):
+                if child.kind != "blueprint" or child in chain:
+                    continue
+                child_module = self.project.by_path(child.path)
+                if child_module is None:
+                    continue
+                blueprint = _creation_of(child_module, child)
+                own_prefix = _text(event.module, site.url_prefix) if site.url_prefix is not None else _text(
+                    child_module, _argument(blueprint, 99, "url_prefix")
+                )
+                name = _text(event.module, site.name) if site.name is not None else _text(child_module, _argument(blueprint, 0, "name"))
+                prefix = _join_prefix(parent.url_prefix if parent else None, own_prefix)
+                full_name: Optional[str]
+                if isinstance(name, str):
+                    full_name = f"{parent.name}.{name}" if parent is not None and parent.name else name
+                else:
+                    full_name = None
+                mount = Mount(child, child_module, full_name, prefix, chain + (child,), event.placement)
+                mounts.append(mount)
+                mounts.extend(self._mounts(child, mount, chain + (child,), depth + 1))
+        return mounts
+
+    def _route(self, event: Event, mount: Optional[Mount]) -> RouteLink:
+        site: RouteSite = event.site  # type: ignore[assignment]
+        module = event.module
+        rule = _text(module, site.rule) if site.rule is not None else Unknown("the rule is not given", site.where)
+        if mount is not None and isinstance(rule, str):
+            prefix = mount.url_prefix
+            if isinstance(prefix, Unknown):
+                rule = prefix
+            elif prefix is not None:
+                rule = "/".join((prefix.rstrip("/"), rule.lstrip("/"))) if rule else prefix
+        endpoint = _endpoint(module, site)
+        if mount is not None and isinstance(endpoint, str):
+            endpoint = f"{mount.name}.{endpoint}" if mount.name else Unknown("the blueprint's name is not known", site.where)
+        decorators = tuple(
+            decorator
+            for decorator in module.sites.decorators
+            if site.view is not None and decorator.view == site.view and decorator.scope == site.view_scope
+        )
+        return RouteLink(rule, endpoint, _methods(self.project, module, site), module, site, mount, decorators)
+
+
+def _event_order(event: Event) -> Tuple:
+    return (event.placement.home, event.placement.key)
+
+
+def _creation_of(module: Module, ref: ObjectRef) -> Optional[Creation]:
+    for creation in module.flask.creations:
+        if creation.name == ref.name and creation.scope == ref.scope:
+            return creation
+    return None
+
+
+def _argument(creation: Optional[Creation], position: int, name: str) -> Optional[cst.BaseExpression]:
+    if creation is None:
+        return None
+    positional = [arg for arg in creation.call.args if arg.keyword is None and not arg.star]
+    if position < len(positional):
+        return positional[position].value
+    for arg in creation.call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def _text(module: Module, expression: Optional[cst.BaseExpression]) -> Union[str, None, Unknown]:
+    """A string argument's value; None when absent or ``None``."""
+    if expression is None:
+        return None
+    value = module.evaluator.evaluate(expression)
+    if isinstance(value, Known) and (value.value is None or isinstance(value.value, str)):
+        return value.value  # type: ignore[return-value]
+    return value if isinstance(value, Unknown) else Unknown("not a string", value.where)
+
+
+def _join_prefix(parent: Union[str, None, Unknown], own: Union[str, None, Unknown]) -> Union[str, None, Unknown]:
+    """Flask's rule for nested blueprints' ``url_prefix``."""
+    if isinstance(parent, Unknown):
+        return parent
+    if isinstance(own, Unknown):
+        return own
+    if parent is not None and own is not None:
+        return parent.rstrip("/") + "/" + own.lstrip("/")
+    return own if own is not None else parent
+
+
+def _endpoint(module: Module, site: RouteSite) -> Union[str, Unknown]:
+    if site.endpoint is not None:
+        text = _text(module, site.endpoint)
+        if isinstance(text, (str, Unknown)):
+            return text
+    if site.view is not None:
+        return site.view
+    view_func = site.view_func
+    # ``View.as_view("name")``: the endpoint is the name given to as_view.
+    if isinstance(view_func, cst.Call) and isinstance(view_func.func, cst.Attribute) and view_func.func.attr.value == "as_view":
+        if view_func.args:
+            text = _text(module, view_func.args[0].value)
+            if isinstance(text, (str, Unknown)):
+                return text
+    return Unknown("the endpoint is not known", site.where)
+
+
+def _methods(project: Project, module: Module, site: RouteSite) -> Union[Tuple[str, ...], Unknown]:
+    """Flask's methods for the rule: the given ones (GET by default), HEAD with
+    GET, and OPTIONS (Flask answers it, or ``@cross_origin`` does)."""
+    methods: Set[str]
+    if site.shortcut is not None:
+        methods = {site.shortcut}
+    elif site.methods is not None:
+        value = module.evaluator.evaluate(site.methods)
+        listed = _strings(value)
+        if listed is None:
+            return Unknown("the methods are not known", site.where)
+        methods = {method.upper() for method in listed}
+    else:
+        methods = _view_class_methods(project, module, site) or {"GET"}
+    if "GET" in methods:
+        methods.add("HEAD")
+    methods.add("OPTIONS")
+    return tuple(sorted(methods))
+
+
+def _strings(value: Value) -> Optional[List[str]]:
+    if isinstance(value, Known) and isinstance(value.value, SequenceValue):
+        items = [item.value for item in value.value.items if isinstance(item, Known)]
+        if len(items) == len(value.value.items) and all(isinstance(item, str) for item in items):
+            return items  # type: ignore[return-value]
+    return None
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def _view_class_methods(project: Project, module: Module, site: RouteSite) -> Optional[Set[str]]:
+    """``SomeView.as_view(...)``: the class's ``methods``, or, for a
+    MethodView, the HTTP methods it defines."""
+    view_func = site.view_func
+    if not (isinstance(view_func, cst.Call) and isinstance(view_func.func, cst.Attribute)):
+        return None
+    found = project.definition(module, site.scope, view_func.func.value)
+    if found is None or not isinstance(found[1], cst.ClassDef):
+        return None
+    class_module, definition = found
+    defined: Set[str] = set()
+    for statement in definition.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in HTTP_METHODS:
+            defined.add(statement.name.value.upper())
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(target.target, cst.Name) and target.target.value == "methods" for target in small.targets
+                ):
+                    listed = _strings(class_module.evaluator.evaluate(small.value))
+                    if listed is not None:
+                        return {method.upper() for method in listed}
+    return defined or None
+
+
+def _has_static_folder(module: Module, creation: Creation) -> bool:
+    """Flask adds ``/static/<path:filename>`` when the app's static folder
+    exists (``static`` next to the module unless ``static_folder`` says else)."""
+    folder: Union[str, None, Unknown] = "static"
+    for arg in creation.call.args:
+        if arg.keyword is not None and arg.keyword.value == "static_folder":
+            folder = _text(module, arg.value)
+    if not isinstance(folder, str):
+        return False
+    return (module.file.parent / folder).is_dir()
+
+
+__all__: Sequence[str] = ("AppLink", "Event", "Linker", "Mount", "Placement", "RouteLink")

@@ -1,0 +1,282 @@
+"""The project: its modules, each parsed once, and what their names refer to
+across module boundaries.
+
+A name is followed through imports (absolute, relative, ``from m import *``,
+re-exports), aliases (``application = app``), factory calls (``app =
+create_app()`` gives the factory's app) and function parameters: a name that
+is a parameter of ``register_extensions(app)`` stands for whatever the
+callers pass, which the application linker finds through the calls.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Tuple, Union
+
+import libcst as cst
+
+from cors_lint.evaluate.expressions import Evaluator
+from cors_lint.find.flask_sites import FlaskSites, HelperCall, find_flask_sites
+from cors_lint.find.modules import ModuleLoader
+from cors_lint.find.sites import Sites
+from cors_lint.find.source import SourceIndex
+from cors_lint.find.visitor import find_sites
+
+# Following a name through more hops than this means something unusual (or a
+# generated maze): the name is left unresolved rather than followed forever.
+MAX_HOPS = 64
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """A Flask app, blueprint or ``CORS()`` instance: the name it is bound to
+    where it is created."""
+
+    path: str  # the module's display path
+    scope: str  # the function that creates it, "" at module level
+    name: str
+    kind: str  # "app", "blueprint" or "cors"
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """A function parameter: it stands for what the callers pass."""
+
+    path: str
+    function: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    path: str
+    function: str
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    path: str
+    name: str  # dotted path of the class in its module
+
+
+Ref = Union[ObjectRef, ParamRef, FunctionRef, ClassRef]
+
+
+class Module:
+    """One parsed module and the finder's facts about it (computed once)."""
+
+    def __init__(self, file: Path, index: SourceIndex, loader: ModuleLoader) -> None:
+        self.file = file
+        self.index = index
+        self.path = index.path
+        self.evaluator = Evaluator(index, loader)
+        self._sites: Optional[Sites] = None
+        self._flask: Optional[FlaskSites] = None
+
+    @property
+    def sites(self) -> Sites:
+        if self._sites is None:
+            self._sites = find_sites(self.index)
+        return self._sites
+
+    @property
+    def flask(self) -> FlaskSites:
+        if self._flask is None:
+            self._flask = find_flask_sites(self.index)
+        return self._flask
+
+
+class Project:
+    """The modules one analysis looks at, parsed on demand through a loader."""
+
+    def __init__(self, loader: ModuleLoader) -> None:
+        self.loader = loader
+        self._modules: Dict[Path, Optional[Module]] = {}
+
+    def add(self, index: SourceIndex, file: Path) -> Module:
+        """A module already parsed by the caller (a file being linted)."""
+        module = Module(file, index, self.loader)
+        self._modules[file] = module
+        self.loader.adopt(file, index)
+        return module
+
+    def module(self, file: Path) -> Optional[Module]:
+        file = Path(os.path.abspath(file))
+        if file not in self._modules:
+            loaded = self.loader.load(file)
+            self._modules[file] = Module(file, loaded.index, self.loader) if loaded is not None else None
+        return self._modules[file]
+
+    def modules(self) -> List[Module]:
+        """Every module parsed so far, in a stable order."""
+        return sorted((m for m in self._modules.values() if m is not None), key=lambda m: str(m.file))
+
+    def by_path(self, path: str) -> Optional[Module]:
+        for module in self._modules.values():
+            if module is not None and module.path == path:
+                return module
+        return None
+
+    def imported_module(self, importer: Module, dotted: str) -> Optional[Module]:
+        located = self.loader.locate(str(importer.file), dotted)
+        return self.module(located) if located is not None else None
+
+    # Resolution --------------------------------------------------------------------------
+    def resolve(self, module: Module, scope: str, expression: cst.BaseExpression, hops: int = 0) -> List[Ref]:
+        """What an expression of ``module`` (read in ``scope``) refers to."""
+        if hops > MAX_HOPS:
+            return []
+        if isinstance(expression, cst.Name):
+            return self.resolve_name(module, scope, expression.value, hops)
+        if isinstance(expression, cst.Attribute):
+            for qualified in sorted(module.index.qualified_names(expression)):
+                found = self.resolve_qualified(module, qualified, hops + 1)
+                if found:
+                    return found
+        if isinstance(expression, cst.Call):
+            return self._call_result(module, scope, expression, hops)
+        return []
+
+    def resolve_text(self, module: Module, scope: str, text: Optional[str]) -> List[Ref]:
+        """The same for an expression the finder kept as text (``app``)."""
+        if text is None or not text.replace(".", "").replace("_", "").isalnum():
+            return []
+        head, *attributes = text.split(".")
+        if not attributes:
+            return self.resolve_name(module, scope, head, 0)
+        # ``ext.cors`` after ``import ext``: the head must be an imported module.
+        _, bindings = module.index.lookup(head, scope)
+        for binding in bindings:
+            if binding.kind == "import" and binding.qualified_name:
+                return self.resolve_qualified(module, binding.qualified_name + "." + ".".join(attributes), 1)
+        return []
+
+    def resolve_name(self, module: Module, scope: str, name: str, hops: int) -> List[Ref]:
+        owner, bindings = module.index.lookup(name, scope)
+        if not bindings:
+            return self._star_imported(module, name, hops)
+        refs: List[Ref] = []
+        for binding in bindings:
+            if binding.kind == "assign" and binding.value is not None:
+                creation = self._creation(module, binding.value)
+                if creation is not None:
+                    refs.append(ObjectRef(module.path, owner, name, creation))
+                else:
+                    refs.extend(self.resolve(module, owner, binding.value, hops + 1))
+            elif binding.kind == "import" and binding.qualified_name:
+                refs.extend(self.resolve_qualified(module, binding.qualified_name, hops + 1))
+            elif binding.kind == "definition" and isinstance(binding.definition, cst.FunctionDef):
+                function = f"{owner}.{name}" if owner else name
+                refs.append(FunctionRef(module.path, function))
+            elif binding.kind == "definition" and isinstance(binding.definition, cst.ClassDef):
+                refs.append(ClassRef(module.path, f"{owner}.{name}" if owner else name))
+            elif binding.kind == "other":
+                parameters = module.index.parameters(owner) if owner else None
+                if parameters is not None and name in parameters:
+                    refs.append(ParamRef(module.path, owner, name))
+        return _unique(refs)
+
+    def resolve_qualified(self, importer: Module, qualified: str, hops: int) -> List[Ref]:
+        """``pkg.ext.cors`` (or ``.ext.cors``): the longest module prefix that is a
+        project module, then the names after it."""
+        if hops > MAX_HOPS:
+            return []
+        level = len(qualified) - len(qualified.lstrip("."))
+        names = [part for part in qualified[level:].split(".") if part]
+        for cut in range(len(names) - 1, -1, -1):
+            dotted = "." * level + ".".join(names[:cut])
+            target = self.imported_module(importer, dotted) if dotted else None
+            if target is None:
+                continue
+            rest = names[cut:]
+            if len(rest) == 1:
+                return self.resolve_name(target, "", rest[0], hops + 1)
+            # A submodule named through its package: ``pkg.sub.name``.
+            return self.resolve_qualified(target, "." + ".".join(rest), hops + 1)
+        return []
+
+    def _star_imported(self, module: Module, name: str, hops: int) -> List[Ref]:
+        for star in module.index.star_imports:
+            target = self.imported_module(module, star)
+            if target is not None and target is not module:
+                found = self.resolve_name(target, "", name, hops + 1)
+                if found:
+                    return found
+        return []
+
+    def _creation(self, module: Module, value: cst.BaseExpression) -> Optional[str]:
+        for creation in module.flask.creations:
+            if creation.call is value:
+                return creation.kind
+        return None
+
+    def _call_result(self, module: Module, scope: str, call: cst.Call, hops: int) -> List[Ref]:
+        """``create_app()``: the objects the factory returns."""
+        refs: List[Ref] = []
+        for function in self.resolve(module, scope, call.func, hops + 1):
+            if isinstance(function, FunctionRef):
+                target = self.by_path(function.path)
+                if target is None:
+                    continue
+                for returned in target.flask.returns.get(function.function, ()):
+                    refs.extend(
+                        ref
+                        for ref in self.resolve_name(target, function.function, returned, hops + 1)
+                        if isinstance(ref, ObjectRef)
+                    )
+        return _unique(refs)
+
+    def definition(self, module: Module, scope: str, expression: cst.BaseExpression) -> Optional[Tuple[Module, cst.CSTNode]]:
+        """The function or class an expression names, wherever it is defined."""
+        for ref in self.resolve(module, scope, expression):
+            if isinstance(ref, (FunctionRef, ClassRef)):
+                target = self.by_path(ref.path)
+                dotted = ref.function if isinstance(ref, FunctionRef) else ref.name
+                owner, _, name = dotted.rpartition(".")
+                if target is None:
+                    continue
+                _, bindings = target.index.lookup(name, owner)
+                for binding in bindings:
+                    if binding.definition is not None:
+                        return target, binding.definition
+        return None
+
+    def calls_to(self, function: FunctionRef) -> Iterator[Tuple[Module, HelperCall]]:
+        """Every call of ``function`` in the project's modules (the helper calls
+        the finder listed: calls that pass names)."""
+        for module in self.modules():
+            for call in module.flask.helper_calls:
+                if not _may_name(call.func, function.function.rpartition(".")[2]):
+                    continue
+                if function in self.resolve(module, call.scope, call.func):
+                    yield module, call
+
+
+def argument_for(args: Tuple[cst.Arg, ...], parameters: List[str], name: str) -> Optional[cst.BaseExpression]:
+    """The expression a call passes for parameter ``name``."""
+    for arg in args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    if name in parameters:
+        position = parameters.index(name)
+        positional = [arg for arg in args if arg.keyword is None and not arg.star]
+        if position < len(positional):
+            return positional[position].value
+    return None
+
+
+def _may_name(func: cst.BaseExpression, name: str) -> bool:
+    """A cheap test before resolving: ``f(...)`` or ``m.f(...)`` for ``f``."""
+    if isinstance(func, cst.Name):
+        return func.value == name
+    return isinstance(func, cst.Attribute) and func.attr.value == name
+
+
+def _unique(refs: List[Ref]) -> List[Ref]:
+    seen = []
+    for ref in refs:
+        if ref not in seen:
+            seen.append(ref)
+    return seen

@@ -1,0 +1,507 @@
+"""The application model: for each app the linker found, its flask-cors
+registrations built in the app's context, and the CORS policy of every route
+as a request meets it.
+
+What a request to a route gets, in the order Flask runs it (flask-cors 6):
+
+1. ``@cross_origin`` on the view (if it is below the route decorator) sets
+   the headers from its arguments over the app config, read at request time,
+   and marks the response, so no flask-cors hook touches it again.
+2. The ``after_request`` functions: those of the route's blueprints, the
+   innermost first, then the app's; each owner's in reverse order of
+   registration. ``CORS(app)`` is one of them (registered where it is called):
+   it leaves alone a response that already has Access-Control-Allow-Origin,
+   and otherwise answers with the first resource that matches the
+   percent-decoded path. A hand-written hook writes what it writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from cors_lint.evaluate.values import Span, Unknown
+from cors_lint.find.branches import condition, exclusive
+from cors_lint.find.flask_sites import HookSite
+from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
+from cors_lint.link.apps import AppLink, Event, Linker, Placement, RouteLink
+from cors_lint.link.configs import NamedConfig, named_configs
+from cors_lint.model import flaskcors
+from cors_lint.model.flaskcors import ComputedOptions, Headers
+from cors_lint.model.headers import FunctionHeaders, build_header_policy
+from cors_lint.model.policy import (
+    ConfigEntry,
+    GivenOption,
+    LinkedRegistrations,
+    NotConcrete,
+    OptionLayer,
+    Registration,
+    Scope,
+    concrete,
+    config_entries,
+    config_layer,
+    decorator_registration,
+    extension_registration,
+    option_layer,
+)
+
+# Sample values for converters: a rule's path as a request would have it.
+_CONVERTER_SAMPLES = {
+    "int": "1",
+    "float": "1.5",
+    "path": "a/b",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "any": None,  # replaced by its first choice
+}
+_CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>")
+
+
+def sample_path(rule: str) -> str:
+    """A request path the rule routes: each variable part filled with a
+    value its converter accepts."""
+
+    def fill(match: "re.Match[str]") -> str:
+        converter = match.group("converter") or "default"
+        if converter == "any" and match.group("args"):
+            return match.group("args").split(",")[0].strip().strip("'\"")
+        return _CONVERTER_SAMPLES.get(converter) or "x"
+
+    return _CONVERTER.sub(fill, rule)
+
+
+@dataclass(frozen=True)
+class HandWrittenHook:
+    """An ``after_request`` function that writes CORS headers itself."""
+
+    function: str
+    where: Span
+    headers: FunctionHeaders
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One thing that may write CORS headers on a response, in run order."""
+
+    kind: str  # "decorator", "extension" or "hand-written"
+    registration: Optional[Registration] = None
+    hook: Optional[HandWrittenHook] = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    when: str
+    registration: Registration
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    rule: Union[str, Unknown]
+    endpoint: Union[str, Unknown]
+    methods: Union[Tuple[str, ...], Unknown]
+    where: Span
+    cors: str  # "flask-cors", "hand-written", "none" or "unknown"
+    writers: Tuple[Writer, ...]  # what runs on a response to this route, in order
+    deciding: Optional[Scope]  # the flask-cors scope that answers first
+    registration: Optional[Registration]
+    unknown: Tuple[str, ...]  # option names whose value is not known
+    reason: Optional[str]  # why cors is "unknown"
+    alternatives: Tuple[Alternative, ...]
+    decided_by: Tuple[Span, ...]
+
+    @property
+    def path(self) -> Optional[str]:
+        return sample_path(self.rule) if isinstance(self.rule, str) else None
+
+
+@dataclass(frozen=True)
+class AppPolicy:
+    label: str
+    where: Span
+    routes: Tuple[RoutePolicy, ...]
+    registrations: Tuple[Registration, ...]
+
+
+@dataclass(frozen=True)
+class ApplicationModel:
+    apps: Tuple[AppPolicy, ...]
+    linked: LinkedRegistrations  # every registration built in its app's context, by its call
+
+
+def build_application_model(linker: Linker, links: Sequence[AppLink]) -> ApplicationModel:
+    apps = []
+    linked: Dict[Span, List[Registration]] = {}
+    for link in links:
+        app, worlds = _app_with_alternatives(linker, link)
+        apps.append(app)
+        for world in (app, *worlds):
+            for registration in world.registrations:
+                found = linked.setdefault(registration.where, [])
+                if registration not in found:
+                    found.append(registration)
+    return ApplicationModel(tuple(apps), {where: tuple(found) for where, found in linked.items()})
+
+
+def _app_with_alternatives(linker: Linker, link: AppLink) -> Tuple[AppPolicy, List[AppPolicy]]:
+    """The app's policy; with config chosen by name, the policy under the
+    default config, each other named config an alternative."""
+    for event in link.config:
+        selects = getattr(event.site, "selects", None)
+        if selects is None:
+            continue
+        choice = named_configs(linker.project, event.module, event.site.scope, selects)  # type: ignore[attr-defined]
+        if choice is None:
+            break
+        worlds = {config.name: _AppBuilder(linker, link, (event, config)).build() for config in choice.configs}
+        main = worlds.get(choice.default) if choice.default is not None else None
+        if main is None:
+            main = _AppBuilder(linker, link).build()
+        others = [(config, worlds[config.name]) for config in choice.configs if config.name != choice.default]
+        return _with_alternatives(main, others), list(worlds.values())
+    return _AppBuilder(linker, link).build(), []
+
+
+def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolicy]]) -> AppPolicy:
+    routes = []
+    for route in main.routes:
+        alternatives = list(route.alternatives)
+        for config, world in others:
+            twin = next((r for r in world.routes if r.rule == route.rule and r.endpoint == route.endpoint), None)
+            if twin is None or twin.registration is None:
+                continue
+            if twin.deciding is None or route.deciding is None or twin.deciding.settings != route.deciding.settings:
+                alternatives.append(Alternative(f"with {config.label} (config {config.name!r})", twin.registration))
+        routes.append(dataclasses.replace(route, alternatives=tuple(alternatives)))
+    return dataclasses.replace(main, routes=tuple(routes))
+
+
+class _AppBuilder:
+    def __init__(self, linker: Linker, link: AppLink, chosen: Optional[Tuple[Event, NamedConfig]] = None) -> None:
+        self.linker = linker
+        self.link = link
+        self.entries: List[Tuple[ConfigEntry, Placement]] = []
+        for event in link.config:
+            if chosen is not None and event is chosen[0]:
+                self.entries.extend((entry, event.placement) for entry in _named_config_entries(event, chosen[1]))
+            else:
+                self.entries.extend(
+                    (entry, event.placement) for entry in config_entries(event.site, event.module.evaluator)  # type: ignore[arg-type]
+                )
+
+    def build(self) -> AppPolicy:
+        registrations: Dict[int, Registration] = {}
+        for event in self.link.registrations:
+            registration = self._extension(event)
+            if registration is not None:
+                registrations[id(event)] = registration
+        decorators: Dict[int, Registration] = {}
+        routes = []
+        for route in self.link.routes:
+            for decorator in route.decorators:
+                if id(decorator) not in decorators:
+                    decorators[id(decorator)] = self._decorator(route, decorator)
+            routes.append(self._route(route, registrations, decorators))
+        every = list(registrations.values()) + list(decorators.values())
+        every.sort(key=lambda registration: (registration.where.path, registration.where))
+        routes.sort(key=_route_order)
+        return AppPolicy(self.link.label, self.link.creation.where, tuple(routes), tuple(every))
+
+    # Registrations -----------------------------------------------------------------------
+    def _config_layers(self, at: Placement, on_blueprint: bool) -> Tuple[OptionLayer, ...]:
+        """What ``CORS(app)``/``init_app`` reads from ``app.config`` when it runs:
+        the writes of the same flow before it; a write in another flow may or
+        may not come first, so the keys it sets are unknown."""
+        if on_blueprint:
+            return ()
+        before = [entry for entry, placement in self.entries if placement.before(at)]
+        elsewhere = tuple(
+            GivenOption(entry.option, Unknown(f"{entry.key} is also written in {entry.where.path or 'another function'}", entry.where), entry.where)
+            for entry, placement in self.entries
+            if placement.before(at) is None and entry.option is not None
+        )
+        layers: Tuple[OptionLayer, ...] = (OptionLayer("app.config elsewhere", elsewhere, None),) if elsewhere else ()
+        return layers + ((config_layer(before),) if before else ())
+
+    def _extension(self, event: Event) -> Optional[Registration]:
+        site = event.site
+        module = event.module
+        on_blueprint = self._on_blueprint(event)
+        layers = self._config_layers(event.placement, on_blueprint)
+        if isinstance(site, ExtensionCall):
+            layers += (option_layer("CORS()", site.arguments, module.evaluator),)
+            label = f"CORS({site.app})"
+        elif isinstance(site, InitAppCall):
+            layers += (
+                option_layer("CORS()", site.constructor.arguments, module.evaluator),
+                option_layer("init_app()", site.arguments, module.evaluator),
+            )
+            label = f"init_app({site.app})"
+        elif isinstance(site, ForeignInitAppCall):
+            constructor = self.linker.cors_constructor(event)
+            if constructor is None:
+                missing = Unknown("the CORS() object passed to init_app is not found in the project", site.where)
+                layers += (OptionLayer("CORS()", (), missing),)
+            else:
+                constructor_module, call = constructor
+                layers += (option_layer("CORS()", call.arguments, constructor_module.evaluator),)
+            layers += (option_layer("init_app()", site.arguments, module.evaluator),)
+            label = f"init_app({site.app})"
+        else:
+            return None
+        return extension_registration(
+            label, site.where, self.link.label, self.link.label, layers, on_blueprint, event.placement.branch
+        )
+
+    def _on_blueprint(self, event: Event) -> bool:
+        return any(event in self.linker.events_of(mount.blueprint) for mount in self.link.mounts)
+
+    def _decorator(self, route: RouteLink, decorator: DecoratorCall) -> Registration:
+        """``@cross_origin`` reads ``current_app.config`` on every request: all
+        of the app's writes count, whenever they happen."""
+        entries = [entry for entry, _ in self.entries if entry.option is not None or entry.opaque is not None]
+        layers = (config_layer(entries),) if entries else ()
+        position = route.site.position
+        inactive = None
+        if decorator.position is not None and position is not None and position > decorator.position:
+            inactive = "it is above the route decorator, which registers the view without it"
+        return decorator_registration(decorator, route.module.evaluator, layers, inactive, self.link.label)
+
+    # Routes ------------------------------------------------------------------------------
+    def _route(self, route: RouteLink, registrations: Dict[int, Registration], decorators: Dict[int, Registration]) -> RoutePolicy:
+        writers: List[Writer] = []
+        active = [decorators[id(d)] for d in route.decorators if decorators[id(d)].inactive is None]
+        for registration in active[:1]:
+            writers.append(Writer("decorator", registration))
+        owners = list(reversed(route.blueprints)) + [self.link.ref]
+        for owner in owners:
+            for event in reversed(self._after_request(owner)):
+                if id(event) in registrations:
+                    writers.append(Writer("extension", registrations[id(event)]))
+                elif isinstance(event.site, HookSite):
+                    hook = self._hand_written(event)
+                    if hook is not None:
+                        writers.append(Writer("hand-written", hook=hook))
+        return _route_policy(route, tuple(writers))
+
+    def _after_request(self, owner) -> List[Event]:
+        """The owner's after_request functions in registration order: its
+        flask-cors registrations and its hooks."""
+        events = [event for event in self.link.registrations if event in self.linker.events_of(owner)]
+        events += [event for event in self.link.hooks if event in self.linker.events_of(owner)]
+        events.sort(key=lambda event: (event.placement.home, event.placement.key))
+        return events
+
+    def _hand_written(self, event: Event) -> Optional[HandWrittenHook]:
+        """The hook function, wherever it is defined, if it writes CORS headers."""
+        site: HookSite = event.site  # type: ignore[assignment]
+        found = self.linker.project.definition(event.module, site.scope, cst.Name(site.function))
+        if found is None or not isinstance(found[1], cst.FunctionDef):
+            return None
+        module, function = found
+        writes = [write for write in module.sites.header_writes if write.function == function.name.value]
+        for headers in build_header_policy(writes, module.evaluator):
+            return HandWrittenHook(function.name.value, site.where, headers)
+        return None
+
+
+def _named_config_entries(event: Event, config: NamedConfig) -> List[ConfigEntry]:
+    """What ``from_object`` reads from the chosen class: its upper-case attributes."""
+    site = event.site
+    entries = []
+    for key, value, target in config.attributes:
+        evaluated = config.module.evaluator.evaluate(value)
+        where = config.module.index.span(target)
+        entries.append(ConfigEntry(site.app, site.scope, key, evaluated, where, site.happens_at, None, site.shared))  # type: ignore[attr-defined]
+    return entries
+
+
+def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
+    where = route.site.where
+    decided_by: List[Span] = []
+    reason = None
+    deciding: Optional[Scope] = None
+    registration: Optional[Registration] = None
+    unknown: Tuple[str, ...] = ()
+    alternatives: List[Alternative] = []
+    kind = "none"
+    path = sample_path(route.rule) if isinstance(route.rule, str) else None
+    first_hand = next((i for i, writer in enumerate(writers) if writer.kind == "hand-written"), None)
+    for writer in writers:
+        if writer.kind == "hand-written":
+            continue
+        candidate = writer.registration
+        assert candidate is not None
+        scope, why = _scope_for(candidate, path)
+        if scope is None and why is None:
+            continue  # no resource of this registration covers the route
+        if registration is None:
+            registration, deciding = candidate, scope
+            reason = why
+            kind = "flask-cors" if why is None else "unknown"
+            decided_by.extend(_decided_by(candidate, scope))
+        elif exclusive(registration.branch, candidate.branch):
+            alternatives.append(Alternative(condition(candidate.branch) or "otherwise", candidate))
+    if registration is not None and registration.branch and alternatives:
+        alternatives.insert(0, Alternative(condition(registration.branch), registration))
+    # A hook that writes the header itself wins against flask-cors wherever it
+    # writes: run first, flask-cors leaves the response alone; run after, its
+    # ``headers[...] =`` replaces flask-cors's value. Only a decorated view
+    # is out of its reach when the decorator answers... and even then the
+    # hook runs after it, so the hook still decides.
+    if first_hand is not None:
+        kind = "hand-written"
+        hook = writers[first_hand].hook
+        assert hook is not None
+        decided_by.append(hook.where)
+    if deciding is not None:
+        unknown = tuple(setting.name for setting in deciding.settings if _is_unknown(setting.value))
+    return RoutePolicy(
+        route.rule,
+        route.endpoint,
+        route.methods,
+        where,
+        kind,
+        writers,
+        deciding,
+        registration,
+        unknown,
+        reason,
+        tuple(alternatives),
+        tuple(dict.fromkeys(decided_by)),
+    )
+
+
+def _is_unknown(value) -> bool:
+    try:
+        concrete(value)
+    except NotConcrete:
+        return True
+    return False
+
+
+def _scope_for(registration: Registration, path: Optional[str]) -> Tuple[Optional[Scope], Optional[str]]:
+    """The scope that answers for ``path``: (scope, None); (None, None) when no
+    resource covers it; (scope or None, reason) when that is not known."""
+    if registration.kind == "decorator":
+        return registration.scopes[0], None
+    if registration.failure is not None:
+        return None, f"flask-cors fails at start-up: {registration.failure.message}"
+    if path is None:
+        return registration.scopes[0] if registration.scopes else None, "the route's rule is not known"
+    for scope in registration.scopes:
+        if scope.resource is None:
+            continue
+        try:
+            pattern = flaskcors.resolve_pattern(concrete(scope.resource), ignore_case=False)
+        except NotConcrete as missing:
+            return scope, f"the resources are not known ({missing.unknown.reason})"
+        except flaskcors.StartupError as failure:
+            return None, failure.message
+        from urllib.parse import unquote
+
+        if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
+            return scope, None
+    return None, None
+
+
+def _decided_by(registration: Registration, scope: Optional[Scope]) -> List[Span]:
+    """The statements that set the options, lowest precedence first."""
+    spans = []
+    settings = scope.settings if scope is not None else registration.settings
+    for setting in settings:
+        if not setting.is_default and setting.where not in spans:
+            spans.append(setting.where)
+    spans.append(registration.where)
+    return spans
+
+
+def _route_order(route: RoutePolicy) -> Tuple:
+    rule = route.rule if isinstance(route.rule, str) else "~"
+    endpoint = route.endpoint if isinstance(route.endpoint, str) else "~"
+    return (rule, endpoint, route.where.path, route.where)
+
+
+# Prediction -------------------------------------------------------------------------------
+class CannotPredict(Exception):
+    """Part of the route's policy is unknown, so the answer is too."""
+
+
+def predict_route(route: RoutePolicy, path: str, method: str, request_headers: Mapping[str, str]) -> Headers:
+    """The CORS headers of the response, as (name, value) pairs in the order
+    they are added; a hand-written ``headers[...] =`` replaces the value.
+    Where registrations are alternatives (if/else arms), the arm of the
+    route's deciding registration is followed."""
+    headers: List[Tuple[str, str]] = []
+    evaluated = False
+    for writer in route.writers:
+        if writer.registration is not None and route.registration is not None and exclusive(
+            writer.registration.branch, route.registration.branch
+        ):
+            continue  # another arm of the if/else than the one the policy follows
+        if writer.kind == "decorator":
+            assert writer.registration is not None
+            headers.extend(_answer(writer.registration, path, method, request_headers))
+            evaluated = True
+        elif writer.kind == "extension":
+            assert writer.registration is not None
+            if evaluated or any(name == flaskcors.ACL_ORIGIN for name, _ in headers):
+                continue
+            headers.extend(_answer(writer.registration, path, method, request_headers))
+        else:
+            assert writer.hook is not None
+            headers = _hand_written_answer(writer.hook, headers, request_headers)
+    return tuple(headers)
+
+
+def _hand_written_answer(
+    hook: HandWrittenHook, headers: List[Tuple[str, str]], request_headers: Mapping[str, str]
+) -> List[Tuple[str, str]]:
+    """A hook that sets Access-Control-Allow-Origin (``headers[...] = ...``
+    replaces what is there) to ``*`` or to the request's Origin when its
+    checks pass."""
+    origin = next((value for name, value in request_headers.items() if name.lower() == "origin"), None)
+    written = hook.headers
+    value: Optional[str] = None
+    if written.wildcard is not None:
+        value = "*"
+    for reflection in written.reflections:
+        verdicts = [check.passes(origin or "") for check in reflection.checks]
+        if None in verdicts:
+            raise CannotPredict("a hand-written origin check cannot be decided for this origin")
+        if origin and all(verdicts):
+            value = origin
+    if value is None:
+        return headers
+    kept = [(name, text) for name, text in headers if name not in (flaskcors.ACL_ORIGIN, flaskcors.ACL_CREDENTIALS)]
+    kept.append((flaskcors.ACL_ORIGIN, value))
+    if written.credentials:
+        kept.append((flaskcors.ACL_CREDENTIALS, "true"))
+    return kept
+
+
+def _answer(registration: Registration, path: str, method: str, request_headers: Mapping[str, str]) -> Headers:
+    from cors_lint.model.predict import CannotPredict as ModelCannotPredict, predict
+
+    try:
+        return predict(registration, path, method, request_headers)
+    except ModelCannotPredict as error:
+        raise CannotPredict(str(error)) from None
+
+
+def computed_options(route: RoutePolicy) -> Optional[ComputedOptions]:
+    return route.deciding.computed if route.deciding is not None else None
+
+
+__all__ = [
+    "AppPolicy",
+    "ApplicationModel",
+    "CannotPredict",
+    "RoutePolicy",
+    "build_application_model",
+    "computed_options",
+    "predict_route",
+    "sample_path",
+]

@@ -1,0 +1,8 @@
+from flask import Flask
+from flask_cors import CORS
+
+app = Flask(__name__)
+app.config.from_object("notes.settings")
+CORS(app, resources=r"/api/*")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+TRUSTED = ["https://starry.example.com", r"https://.*\.starry\.example\.com$"]

@@ -1,0 +1,6 @@
+from starry import app
+
+
+@app.route("/sky")
+def sky():
+    return "sky"

@@ -1,0 +1,11 @@
+from flask import Flask
+from flask_cors import CORS
+
+
+def create_app():
+    app = Flask(__name__)
+    CORS(app, resources={r"/public/*": {"origins": "*"}, r"/private/*": {"origins": "https://served.example.com"}})
+    from .routes import register_routes
+
+    register_routes(app)
+    return app

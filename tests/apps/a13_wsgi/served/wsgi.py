@@ -1,0 +1,3 @@
+from served import create_app
+
+app = create_app()

@@ -1,0 +1,123 @@
+"""The runtime oracle for whole applications: every app in ``tests/apps`` is
+imported and asked, through Flask's test client, what it answers on every
+route, for simple and preflight requests from a set of origins. The
+prediction of ``cors-lint policy`` (the application model) must give the
+same Access-Control-Allow-Origin and Access-Control-Allow-Credentials, and
+the same routes as ``app.url_map``."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+from flask import Flask
+
+from cors_lint.applications import analyse_paths
+from cors_lint.model.application import AppPolicy, RoutePolicy, computed_options, predict_route
+from cors_lint.model.policy import NotConcrete, concrete
+
+APPS = Path(__file__).resolve().parent / "apps"
+APP_DIRS = sorted(path for path in APPS.iterdir() if path.is_dir() and not path.name.startswith("_"))
+BASE_ORIGINS = ["https://evil.example", "null", "http://localhost:3000"]
+# The apps' environment variables are unset: the app runs with the defaults.
+APP_ENVIRONMENT = ("ALLOWED_ORIGINS", "CORS_CREDENTIALS", "BRANCHY_DEBUG")
+
+
+def _module_name(app_dir: Path, path: str) -> str:
+    relative = Path(os.path.relpath(Path(path).resolve(), app_dir)).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_app(app_dir: Path, app: AppPolicy) -> Flask:
+    path, _, name = app.label.rpartition(":")
+    module = importlib.import_module(_module_name(app_dir, os.path.join(app_dir, path)))
+    created = getattr(module, name)
+    return created if isinstance(created, Flask) else created()
+
+
+@pytest.fixture
+def app_dir_on_path(request, monkeypatch):
+    app_dir: Path = request.param
+    for variable in APP_ENVIRONMENT:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(app_dir)
+    monkeypatch.syspath_prepend(str(app_dir))
+    before = set(sys.modules)
+    yield app_dir
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def _origins_for(route: RoutePolicy) -> List[str]:
+    origins = list(BASE_ORIGINS)
+    options = computed_options(route)
+    scope = route.deciding
+    if scope is not None:
+        try:
+            listed = concrete(scope.setting("origins").value)
+        except NotConcrete:
+            listed = []
+        for item in [listed] if isinstance(listed, str) else listed if isinstance(listed, (list, tuple)) else []:
+            if isinstance(item, str) and "://" in item and item not in origins:
+                origins.append(item)
+                # An http twin and a suffix of the literal, as an attacker would try.
+                origins.append(item.replace("https://", "http://"))
+                origins.append(item.rstrip("/") + ".evil.example")
+    origins += ["https://app.alerts.example.com", "https://evilalerts.example.com", "https://x.helped.example.com"]
+    del options
+    return origins
+
+
+def _cors_pair(headers) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    names = ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials")
+    headers = list(headers)
+    return tuple(tuple(value for key, value in headers if key.lower() == name.lower()) for name in names)  # type: ignore[return-value]
+
+
+def disagreements(app_dir: Path) -> List[str]:
+    analysis = analyse_paths([str(app_dir)])
+    problems: List[str] = []
+    assert analysis.model.apps, f"no app found in {app_dir.name}"
+    for app_policy in analysis.model.apps:
+        app = import_app(app_dir, app_policy)
+        client = app.test_client()
+        real_routes = {
+            (rule.rule, rule.endpoint, tuple(sorted(rule.methods or ())))
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint != "static"
+        }
+        predicted_routes = {(r.rule, r.endpoint, r.methods) for r in app_policy.routes}
+        if real_routes != predicted_routes:
+            problems.append(f"{app_dir.name}: routes differ: real {sorted(real_routes)} predicted {sorted(predicted_routes, key=str)}")
+        for route in app_policy.routes:
+            assert isinstance(route.rule, str), route
+            path = route.path
+            methods = [method for method in route.methods if method not in ("HEAD", "OPTIONS")]
+            for origin in _origins_for(route):
+                requests = [(methods[0], {"Origin": origin})]
+                requests.append(("OPTIONS", {"Origin": origin, "Access-Control-Request-Method": methods[-1]}))
+                for method, headers in requests:
+                    real = client.open(path, method=method, headers=headers)
+                    predicted = predict_route(route, path, method, headers)
+                    if _cors_pair(real.headers.items()) != _cors_pair(predicted):
+                        problems.append(
+                            f"{app_dir.name} {app_policy.label} {method} {path} Origin {origin}: "
+                            f"real {_cors_pair(real.headers.items())}, predicted {_cors_pair(predicted)}"
+                        )
+    return problems
+
+
+@pytest.mark.parametrize("app_dir_on_path", APP_DIRS, ids=[path.name for path in APP_DIRS], indirect=True)
+def test_policy_prediction_equals_the_running_app(app_dir_on_path: Path) -> None:
+    assert disagreements(app_dir_on_path) == []
+
+
+def test_there_are_enough_apps() -> None:
+    assert len(APP_DIRS) >= 12
