@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 __version__ = "0.1.0"
 
@@ -46,32 +46,37 @@ def lint_paths(
     """Findings for files and directories, sorted; the same whatever ``jobs``.
 
     Every file is read once and pre-filtered in this process; the few that
-    can contain flask-cors code are analysed, in a pool of ``jobs`` processes
-    (default: one per CPU) when there are enough of them to pay for it.
+    can contain flask-cors code are analysed with the modules around them
+    (grouped by imports: an app's modules are linked together), in a pool of
+    ``jobs`` processes (default: one per CPU) when there are enough groups
+    to pay for it.
     Raises ``cors_lint.files.MissingPath`` for a path that does not exist.
     """
     from cors_lint import engine, files
 
     file_paths = files.python_files(paths, exclude)
     findings: List[Finding] = []
-    candidates: List[Tuple[str, bytes]] = []
+    sources: Dict[str, bytes] = {}
+    candidates: List[str] = []
     for path in file_paths:
         try:
             source = files.read(path)
         except OSError as error:
             findings.extend(engine.unreadable(path, error, select, ignore))
             continue
+        sources[path] = source
         if engine.is_candidate(source):
-            candidates.append((path, source))
+            candidates.append(path)
+    groups = _groups(paths, sources, candidates) if candidates else []
     workers = jobs or os.cpu_count() or 1
-    analyse = functools.partial(engine.lint_candidates, select=tuple(select), ignore=tuple(ignore))
-    if workers == 1 or len(candidates) < PARALLEL_FROM:
-        findings.extend(analyse(candidates))
+    analyse = functools.partial(engine.lint_groups, checked=tuple(candidates), select=tuple(select), ignore=tuple(ignore))
+    if workers == 1 or len(groups) < PARALLEL_FROM:
+        findings.extend(analyse(groups))
     else:
-        # Batches, each with its own module loader: an imported settings
-        # module is parsed once per batch, not once per importing file.
-        size = max(1, -(-len(candidates) // (workers * 4)))
-        batches = [candidates[start : start + size] for start in range(0, len(candidates), size)]
+        # Batches of groups, each with its own module loader: a module imported
+        # from several files of a batch is parsed once.
+        size = max(1, -(-len(groups) // (workers * 4)))
+        batches = [groups[start : start + size] for start in range(0, len(groups), size)]
         import concurrent.futures  # 10 ms of imports (logging among them) that small runs skip
 
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
@@ -82,3 +87,22 @@ def lint_paths(
 
         findings = deduplicate(findings)
     return LintRun(tuple(findings), len(file_paths))
+
+
+def _groups(paths: Sequence[str], sources: Dict[str, bytes], candidates: List[str]) -> List[List[Tuple[str, bytes]]]:
+    """The files that configure CORS with the modules around them, grouped
+    by imports; only groups holding such a file. A run on single files (as
+    pre-commit makes) reads the modules around them from disk."""
+    from cors_lint.link.collect import related
+    from cors_lint.link.components import group_by_imports
+
+    walk = not any(os.path.isdir(path) for path in paths)
+    around, _ = related(candidates, sources, walk)
+    for path in candidates:
+        around.setdefault(path, sources[path])
+    wanted = set(candidates)
+    return [
+        [(path, around[path]) for path in group]
+        for group in group_by_imports(around)
+        if any(path in wanted for path in group)
+    ]

@@ -11,10 +11,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from cors_lint import files
 from cors_lint.find import guard
+
+if TYPE_CHECKING:
+    from cors_lint.link.project import Project
+    from cors_lint.model.application import ApplicationModel
 
 
 @dataclass(frozen=True)
@@ -31,16 +35,12 @@ class Analysis:
     truncated: Optional[str]
 
 
-if False:  # pragma: no cover - names for type checkers only
-    from cors_lint.link.project import Project
-    from cors_lint.model.application import ApplicationModel
-
 
 def analyse_paths(paths: Sequence[str], exclude: Sequence[str] = (), whole_projects: Optional[bool] = None) -> Analysis:
     """The application model of the apps under ``paths``. Single files are
     analysed as part of their whole project (``whole_projects``, by default
     when no directory is given)."""
-    file_paths = files.python_files(paths, exclude)
+    file_paths = [os.path.normpath(path) for path in files.python_files(paths, exclude)]
     sources: Dict[str, bytes] = {}
     skipped: List[Skipped] = []
     for path in file_paths:
@@ -59,14 +59,18 @@ def analyse_sources(
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex, parse
     from cors_lint.link.apps import Linker
-    from cors_lint.link.collect import project_files
+    from cors_lint.link.collect import is_relevant, related
     from cors_lint.link.project import Project
     from cors_lint.model.application import build_application_model
 
     skipped = list(skipped or ())
-    chosen = project_files(given, sources, whole_projects)
+    truncated = None
+    if whole_projects:
+        chosen, truncated = related(given, sources, walk=True)
+    else:
+        chosen = {path: source for path, source in sources.items() if is_relevant(source)}
     project = Project(ModuleLoader())
-    for path, source in chosen.files:
+    for path, source in sorted(chosen.items()):
         verdict = guard.check(source)
         if verdict.refusal is not None:
             skipped.append(Skipped(path, verdict.refusal.message))
@@ -81,4 +85,4 @@ def analyse_sources(
         project.add(index, Path(os.path.abspath(path)))
     linker = Linker(project)
     model = build_application_model(linker, linker.link())
-    return Analysis(model, project, tuple(skipped), chosen.truncated)
+    return Analysis(model, project, tuple(skipped), truncated)

@@ -7,8 +7,10 @@ finding for that file and the others are still checked.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple, Union
 
 from cors_lint import files
 from cors_lint.find import guard, screen
@@ -17,7 +19,7 @@ from cors_lint.find import guard, screen
 # files without CORS code never needs them.
 if TYPE_CHECKING:
     from cors_lint.findings import Finding
-    from cors_lint.model.policy import Policy
+    from cors_lint.model.policy import LinkedRegistrations, Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
 
@@ -100,7 +102,7 @@ def lint_source(
     """All findings for one file's bytes, sorted, selected by code prefix;
     findings silenced by ``# noqa`` are included, marked ``suppressed_by``.
     Findings about values written in an imported module name that module."""
-    return _selected(_analyse(source, path, loader), path, select, ignore)
+    return _selected(_analyse(source, path, loader), select, ignore)
 
 
 def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
@@ -112,30 +114,33 @@ def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ())
     return lint_source(source, path, select, ignore)
 
 
-def lint_candidates(
-    candidates: Sequence[Tuple[str, bytes]], select: Sequence[str], ignore: Sequence[str]
+def lint_groups(
+    groups: Sequence[Sequence[Tuple[str, bytes]]], checked: Sequence[str], select: Sequence[str], ignore: Sequence[str]
 ) -> List[Finding]:
-    """``lint_source`` for a batch of (path, bytes) pairs sharing one module
-    loader: the unit of parallel work."""
-    loader = new_loader() if candidates else None
-    return [finding for path, source in candidates for finding in lint_source(source, path, select, ignore, loader)]
+    """Groups of modules connected by imports, sharing one module loader:
+    the unit of parallel work. Findings are for the ``checked`` files."""
+    loader = new_loader() if groups else None
+    wanted = set(checked)
+    findings: List[Finding] = []
+    for group in groups:
+        found = _analyse_group(group, wanted, loader)  # type: ignore[arg-type]
+        findings.extend(_selected(found, select, ignore))
+    return findings
 
 
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
     from cors_lint.rules.parse import FILE_START, UNPARSEABLE
 
     finding = UNPARSEABLE.finding(FILE_START, f"cannot read the file, not checked: {error.strerror or error}")
-    return _selected([finding], path, select, ignore)
+    return _selected([dataclasses.replace(finding, path=path)], select, ignore)
 
 
-def _selected(findings: List[Finding], path: str, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+def _selected(findings: List[Finding], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
     if not findings:
         return []
     from cors_lint.rules import is_reported
 
-    return [
-        _placed(finding, path) for finding in findings if is_reported(finding.code, select, ignore)
-    ]
+    return [finding for finding in findings if is_reported(finding.code, select, ignore)]
 
 
 def _placed(finding: Finding, path: str) -> Finding:
@@ -149,41 +154,118 @@ def _placed(finding: Finding, path: str) -> Finding:
 
 
 def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> List[Finding]:
-    if not is_candidate(source):
-        return []
+    return _analyse_group([(path, source)], {path}, loader or new_loader())
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    path: str
+    index: "SourceIndex"
+    checked: bool  # a file whose findings are wanted (it configures CORS), not only context
+
+
+def _parse_member(source: Source, path: str, checked: bool) -> "Tuple[Optional[_Parsed], List[Finding]]":
+    """One module of a group, parsed: a file that configures CORS gets a
+    CRS001 finding when it cannot be parsed; a module that only gives
+    context (routes, a factory) is left out of the links then."""
     verdict = guard.parse(source)
     top_level_lines = None
     if verdict.tree is not None:
-        if not imports_flask_cors(source) and not screen.may_write_allow_origin(verdict.tree):
-            return []  # it only mentions the header: nothing for libcst to find
         top_level_lines = guard.top_level_lines(verdict.tree)
         # CPython's tree is freed here, before libcst builds its own.
         verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree), tree=None)
     if verdict.refusal is not None:
-        return [_unparseable(verdict.refusal)]
+        return None, [_unparseable(verdict.refusal)] if checked else []
     import libcst as cst
 
     from cors_lint.evaluate.values import Span
+    from cors_lint.find.source import SourceIndex, parse
     from cors_lint.rules.parse import FILE_START, UNPARSEABLE
 
-    loader = loader or new_loader()
     try:
-        index, policy = _parsed(source, path, loader, top_level_lines)
+        return _Parsed(path, SourceIndex(parse(source), path, source, top_level_lines), checked), []
     except cst.ParserSyntaxError as error:
+        if not checked:
+            return None, []
         if verdict.python_error is not None:
-            return [_unparseable(verdict.python_error)]
+            return None, [_unparseable(verdict.python_error)]
         where = Span(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 1)
-        return [UNPARSEABLE.finding(where, "syntax that libcst cannot parse yet, file not checked")]
+        return None, [UNPARSEABLE.finding(where, "syntax that libcst cannot parse yet, file not checked")]
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
-        return [UNPARSEABLE.finding(FILE_START, f"cannot decode the file, not checked: {error}")]
+        return None, [UNPARSEABLE.finding(FILE_START, f"cannot decode the file, not checked: {error}")] if checked else []
     except RecursionError:
-        return [UNPARSEABLE.finding(FILE_START, "nesting too deep to parse, file not checked")]
+        return None, [UNPARSEABLE.finding(FILE_START, "nesting too deep to parse, file not checked")] if checked else []
     except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
-        return [_internal_error(error)]
+        return None, [_internal_error(error)] if checked else []
+
+
+def needs_analysis(source: Source) -> bool:
+    """Does this file configure CORS: import flask_cors, or write the header
+    (not merely name it)? Reads CPython's tree only for header-only files."""
+    if not is_candidate(source):
+        return False
+    if imports_flask_cors(source):
+        return True
+    verdict = guard.parse(source)
+    return verdict.tree is None or screen.may_write_allow_origin(verdict.tree)
+
+
+def _analyse_group(
+    group: Sequence[Tuple[str, Source]], checked: "Set[str]", loader: "ModuleLoader"
+) -> List[Finding]:
+    """Modules connected by imports (an app and its modules), analysed
+    together: each registration is built in the context of its app. Findings
+    come from the ``checked`` modules' policies (placed in the module that
+    writes the offending value), each tagged with the path it was found for."""
+    findings: List[Finding] = []
+    parsed: List[_Parsed] = []
+    for path, source in group:
+        is_checked = path in checked
+        if is_checked and not needs_analysis(source):
+            is_checked = False
+        if not is_checked and len(group) == 1:
+            return []
+        member, problems = _parse_member(source, path, is_checked)
+        findings.extend(dataclasses.replace(problem, path=path) for problem in problems)
+        if member is not None:
+            parsed.append(member)
+    if not any(member.checked for member in parsed):
+        return findings
+    linked = _linked_registrations(parsed, loader)
+    from cors_lint.evaluate.expressions import Evaluator
+    from cors_lint.find.visitor import find_sites
+    from cors_lint.model.policy import build_policy
+
+    for member in parsed:
+        if not member.checked:
+            continue
+        try:
+            policy = build_policy(find_sites(member.index), Evaluator(member.index, loader), linked)
+            found = _apply_noqa(check_policy(policy), member.index, loader)
+        except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
+            found = [_internal_error(error)]
+        findings.extend(_placed(finding, member.path) for finding in found)
+    return findings
+
+
+def _linked_registrations(parsed: "Sequence[_Parsed]", loader: "ModuleLoader") -> "LinkedRegistrations":
+    """The application model of the group's apps: registrations built in
+    their app's context, by their call. A failure here leaves each file to
+    its own reading (as if the modules were not linked)."""
+    from pathlib import Path
+
+    from cors_lint.link.apps import Linker
+    from cors_lint.link.project import Project
+    from cors_lint.model.application import build_application_model
+
+    project = Project(loader)
+    for member in parsed:
+        project.add(member.index, Path(os.path.abspath(member.path)))
     try:
-        return _apply_noqa(check_policy(policy), index, loader)
-    except Exception as error:  # noqa: BLE001 - same reason
-        return [_internal_error(error)]
+        linker = Linker(project)
+        return build_application_model(linker, linker.link()).linked
+    except RecursionError:
+        return {}
 
 
 def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLoader") -> List[Finding]:

@@ -47,6 +47,7 @@ class ModuleLoader:
     def __init__(self) -> None:
         self._modules: Dict[Path, Optional[LoadedModule]] = {}
         self.loading: Set[Path] = set()  # modules being evaluated: a cycle stops here
+        self._roots: Dict[Path, Path] = {}  # directory -> project root
 
     def locate(self, importer: str, module: str) -> Optional[Path]:
         """The file of ``module`` (``config.settings``, or ``.settings`` relative
@@ -60,7 +61,9 @@ class ModuleLoader:
                 base = base.parent
             bases = [base]
         else:
-            root = project_root(importer_path)
+            if importer_path.parent not in self._roots:
+                self._roots[importer_path.parent] = project_root(importer_path)
+            root = self._roots[importer_path.parent]
             bases = [root, root / "src", importer_path.parent]
         for base in bases:
             target = base.joinpath(*parts) if parts else base

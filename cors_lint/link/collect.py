@@ -1,85 +1,104 @@
-"""Which modules make up the project the linker looks at.
+"""Which modules the linker looks at besides the files that configure CORS.
 
-A directory run looks at the tree it was given. A run on single files (as
-pre-commit makes) looks at each file's whole project: the Python files under
-its project root, so that a changed ``settings.py`` is seen as the settings
-of the app that loads it. Only files that can take part in a Flask app's set-
-up are parsed (a cheap substring test), and a project larger than
-``MAX_PROJECT_FILES`` is cut there, with a note saying so.
+An app's CORS set-up is spread over the modules around it: the factory that
+imports ``extensions.py``, the views that route a blueprint, the settings a
+factory loads. Those modules live in the same package as the file that
+configures CORS, or next to that package (``wsgi.py``, ``config.py``): its
+*neighbourhood*. Only neighbourhood files that can take part in an app's
+set-up are parsed (a cheap substring test), and at most
+``MAX_PROJECT_FILES`` of them, with a note when a project is cut there.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from cors_lint import files
-from cors_lint.find.modules import project_root
 
 # Words that a module taking part in an app's CORS set-up contains: it
 # creates or imports Flask objects, routes views, registers blueprints or
 # hooks, configures flask-cors or writes the headers.
 RELEVANT_WORDS = (
     b"flask",
+    b"Flask",
     b"route(",
     b"add_url_rule",
     b"register_blueprint",
     b"after_request",
     b"init_app",
-    b"cors_",
+    b"CORS",
     b"cross_origin",
-    b"access-control",
+    b"Access-Control",
 )
 MAX_PROJECT_FILES = 2000
 
 
 def is_relevant(source: bytes) -> bool:
-    lowered = source.lower()
-    return any(word in lowered for word in RELEVANT_WORDS)
+    return any(word in source for word in RELEVANT_WORDS)
 
 
-@dataclass(frozen=True)
-class ProjectFiles:
-    files: Tuple[Tuple[str, bytes], ...]  # (display path, bytes) of the relevant files
-    truncated: Optional[str]  # why some files were left out, if they were
+def package_top(path: Path) -> Path:
+    """The outermost package folder holding ``path`` (its own folder when
+    that is not a package)."""
+    top = path.parent
+    while (top / "__init__.py").exists() and (top.parent / "__init__.py").exists() and top.parent != top:
+        top = top.parent
+    return top
 
 
-def project_files(given: Sequence[str], sources: Dict[str, bytes], whole_projects: bool) -> ProjectFiles:
-    """The relevant files: those given (already read into ``sources``) and,
-    with ``whole_projects``, the other files of their projects' roots."""
-    chosen: Dict[str, bytes] = {path: source for path, source in sources.items() if is_relevant(source)}
-    truncated = None
-    if whole_projects:
-        seen = {os.path.abspath(path) for path in chosen}
-        roots = sorted({project_root(Path(os.path.abspath(path))) for path in given})
-        for root in roots:
-            for path in _walk(root):
-                if len(chosen) >= MAX_PROJECT_FILES:
-                    truncated = (
-                        f"the project under {root} has more than {MAX_PROJECT_FILES} files that may configure an app; "
-                        "only the first are linked"
-                    )
-                    break
-                absolute = os.path.abspath(path)
-                if absolute in seen:
-                    continue
-                seen.add(absolute)
-                try:
-                    source = files.read(path)
-                except OSError:
-                    continue
-                if is_relevant(source):
-                    chosen[_display(path)] = source
-    return ProjectFiles(tuple(sorted(chosen.items())), truncated)
+def neighbourhood(path: Path) -> Tuple[Path, Path]:
+    """(the package tree, the folder around it) of a module."""
+    top = package_top(path)
+    return top, (top.parent if (top / "__init__.py").exists() else top)
 
 
-def _walk(root: Path) -> Iterable[str]:
-    try:
-        return files.python_files([str(root)])
-    except files.MissingPath:
-        return []
+def in_neighbourhood(path: Path, tree: Path, around: Path) -> bool:
+    return path.parent == around or tree in path.parents or path.parent == tree
+
+
+def related(
+    seeds: Iterable[str], available: Mapping[str, bytes], walk: bool
+) -> Tuple[Dict[str, bytes], Optional[str]]:
+    """The relevant modules around ``seeds``: among ``available`` (the files
+    of a directory run), or, with ``walk``, read from disk (a run on single
+    files, as pre-commit makes)."""
+    areas: Set[Tuple[Path, Path]] = {neighbourhood(Path(os.path.abspath(seed))) for seed in seeds}
+    chosen: Dict[str, bytes] = {}
+    truncated: Optional[str] = None
+    by_absolute = {Path(os.path.abspath(path)): path for path in available}
+    candidates: List[Tuple[str, Optional[bytes]]] = []
+    for absolute, path in sorted(by_absolute.items()):
+        if any(in_neighbourhood(absolute, tree, around) for tree, around in areas):
+            candidates.append((path, available[path]))
+    if walk:
+        for tree, around in sorted(areas):
+            for path in _walk_area(tree, around):
+                if Path(os.path.abspath(path)) not in by_absolute:
+                    candidates.append((path, None))
+    for path, source in candidates:
+        if len(chosen) >= MAX_PROJECT_FILES:
+            truncated = f"more than {MAX_PROJECT_FILES} modules around the linted files may configure an app: only the first were linked"
+            break
+        if source is None:
+            try:
+                source = files.read(path)
+            except OSError:
+                continue
+        if is_relevant(source):
+            chosen[path] = source
+    return chosen, truncated
+
+
+def _walk_area(tree: Path, around: Path) -> List[str]:
+    found = [_display(str(path)) for path in sorted(around.glob("*.py"))]
+    if (tree / "__init__.py").exists():
+        try:
+            found += files.python_files([_display(str(tree))])
+        except files.MissingPath:
+            pass
+    return sorted(set(found))
 
 
 def _display(path: str) -> str:
@@ -87,4 +106,4 @@ def _display(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-__all__: List[str] = ["MAX_PROJECT_FILES", "ProjectFiles", "is_relevant", "project_files"]
+__all__: Sequence[str] = ("MAX_PROJECT_FILES", "is_relevant", "neighbourhood", "related")

@@ -251,9 +251,9 @@ class _AppBuilder:
             label = f"init_app({site.app})"
         else:
             return None
-        return extension_registration(
-            label, site.where, self.link.label, self.link.label, layers, on_blueprint, event.placement.branch
-        )
+        # The app as written at the call and the function it stands in, as the
+        # module-level rules compare them (config written after it, CRS303).
+        return extension_registration(label, site.where, site.app, site.scope, layers, on_blueprint, event.placement.branch)
 
     def _on_blueprint(self, event: Event) -> bool:
         return any(event in self.linker.events_of(mount.blueprint) for mount in self.link.mounts)
