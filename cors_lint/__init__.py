@@ -67,21 +67,11 @@ def lint_paths(
         sources[path] = source
         if engine.is_candidate(source):
             candidates.append(path)
-    groups = _groups(paths, sources, candidates) if candidates else []
-    workers = jobs or os.cpu_count() or 1
-    analyse = functools.partial(engine.lint_groups, checked=tuple(candidates), select=tuple(select), ignore=tuple(ignore))
-    if workers == 1 or len(groups) < PARALLEL_FROM:
-        findings.extend(analyse(groups))
-    else:
-        # Batches of groups, each with its own module loader: a module imported
-        # from several files of a batch is parsed once.
-        size = max(1, -(-len(groups) // (workers * 4)))
-        batches = [groups[start : start + size] for start in range(0, len(groups), size)]
-        import concurrent.futures  # 10 ms of imports (logging among them) that small runs skip
-
-        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-            for result in pool.map(analyse, batches):
-                findings.extend(result)
+    # A run on single files (as pre-commit makes) sees each file as part of its
+    # app: the modules around it are read from disk, and its findings are
+    # those a run over the whole tree gives for it.
+    single_files = not any(os.path.isdir(path) for path in paths)
+    findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs))
     if findings:  # the findings module is not even imported for a clean tree
         from cors_lint.findings import deduplicate
 
@@ -89,20 +79,69 @@ def lint_paths(
     return LintRun(tuple(findings), len(file_paths))
 
 
-def _groups(paths: Sequence[str], sources: Dict[str, bytes], candidates: List[str]) -> List[List[Tuple[str, bytes]]]:
-    """The files that configure CORS with the modules around them, grouped
-    by imports; only groups holding such a file. A run on single files (as
-    pre-commit makes) reads the modules around them from disk."""
+def lint_in_project(path: str, source: bytes, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> "List[Finding]":
+    """Findings for one file seen as part of its app (the modules around it
+    are read from disk), as ``cors-lint PATH`` reports them: the flake8
+    plugin's view of a file."""
+    from cors_lint import engine
+    from cors_lint.findings import deduplicate
+
+    candidates = [path] if engine.is_candidate(source) else []
+    return deduplicate(_analyse({path: source}, candidates, True, select, ignore, 1))
+
+
+def _analyse(
+    sources: Dict[str, bytes],
+    candidates: List[str],
+    single_files: bool,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    jobs: Optional[int],
+) -> "List[Finding]":
+    from cors_lint import engine
+
+    groups, checked = _groups(sources, candidates, single_files)
+    reported = tuple(sources) if single_files else None
+    workers = jobs or os.cpu_count() or 1
+    analyse = functools.partial(
+        engine.lint_groups, checked=checked, select=tuple(select), ignore=tuple(ignore), reported=reported
+    )
+    if workers == 1 or len(groups) < PARALLEL_FROM:
+        return analyse(groups)
+    # Batches of groups, each with its own module loader: a module imported
+    # from several files of a batch is parsed once.
+    size = max(1, -(-len(groups) // (workers * 4)))
+    batches = [groups[start : start + size] for start in range(0, len(groups), size)]
+    import concurrent.futures  # 10 ms of imports (logging among them) that small runs skip
+
+    findings: List[Finding] = []
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        for result in pool.map(analyse, batches):
+            findings.extend(result)
+    return findings
+
+
+def _groups(
+    sources: Dict[str, bytes], candidates: List[str], single_files: bool
+) -> Tuple[List[List[Tuple[str, bytes]]], Tuple[str, ...]]:
+    """The groups to analyse (modules connected by imports, with at least one
+    file that configures CORS) and the files whose policies are checked."""
+    if not candidates and not single_files:
+        return [], ()
+    from cors_lint import engine
     from cors_lint.link.collect import related
     from cors_lint.link.components import group_by_imports
 
-    walk = not any(os.path.isdir(path) for path in paths)
-    around, _ = related(candidates, sources, walk)
-    for path in candidates:
+    seeds = list(sources) if single_files else candidates
+    around, _ = related(seeds, sources, walk=single_files)
+    for path in seeds:
         around.setdefault(path, sources[path])
-    wanted = set(candidates)
-    return [
+    checked = {path for path in around if path in candidates or (single_files and engine.is_candidate(around[path]))}
+    if not checked:
+        return [], ()
+    groups = [
         [(path, around[path]) for path in group]
         for group in group_by_imports(around)
-        if any(path in wanted for path in group)
+        if any(path in checked for path in group) and (not single_files or any(path in sources for path in group))
     ]
+    return groups, tuple(sorted(checked))

@@ -10,6 +10,7 @@ import dataclasses
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple, Union
 
 from cors_lint import files
@@ -19,6 +20,7 @@ from cors_lint.find import guard, screen
 # files without CORS code never needs them.
 if TYPE_CHECKING:
     from cors_lint.findings import Finding
+    from cors_lint.link.project import Project
     from cors_lint.model.policy import LinkedRegistrations, Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
@@ -115,15 +117,21 @@ def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ())
 
 
 def lint_groups(
-    groups: Sequence[Sequence[Tuple[str, bytes]]], checked: Sequence[str], select: Sequence[str], ignore: Sequence[str]
+    groups: Sequence[Sequence[Tuple[str, bytes]]],
+    checked: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    reported: Optional[Sequence[str]] = None,
 ) -> List[Finding]:
     """Groups of modules connected by imports, sharing one module loader:
-    the unit of parallel work. Findings are for the ``checked`` files."""
+    the unit of parallel work. Findings come from the ``checked`` files'
+    policies; with ``reported``, only those for these files are kept."""
     loader = new_loader() if groups else None
     wanted = set(checked)
+    kept = set(reported) if reported is not None else None
     findings: List[Finding] = []
     for group in groups:
-        found = _analyse_group(group, wanted, loader)  # type: ignore[arg-type]
+        found = _analyse_group(group, wanted, loader, kept)  # type: ignore[arg-type]
         findings.extend(_selected(found, select, ignore))
     return findings
 
@@ -211,12 +219,16 @@ def needs_analysis(source: Source) -> bool:
 
 
 def _analyse_group(
-    group: Sequence[Tuple[str, Source]], checked: "Set[str]", loader: "ModuleLoader"
+    group: Sequence[Tuple[str, Source]],
+    checked: "Set[str]",
+    loader: "ModuleLoader",
+    reported: "Optional[Set[str]]" = None,
 ) -> List[Finding]:
     """Modules connected by imports (an app and its modules), analysed
     together: each registration is built in the context of its app. Findings
-    come from the ``checked`` modules' policies (placed in the module that
-    writes the offending value), each tagged with the path it was found for."""
+    come from the ``checked`` modules' policies, placed in the module that
+    writes the offending value. With ``reported`` (a run on single files),
+    only findings placed in those files or found for them are kept."""
     findings: List[Finding] = []
     parsed: List[_Parsed] = []
     for path, source in group:
@@ -231,39 +243,37 @@ def _analyse_group(
             parsed.append(member)
     if not any(member.checked for member in parsed):
         return findings
-    linked = _linked_registrations(parsed, loader)
-    from cors_lint.evaluate.expressions import Evaluator
-    from cors_lint.find.visitor import find_sites
+    from cors_lint.link.project import Project
     from cors_lint.model.policy import build_policy
 
-    for member in parsed:
+    project = Project(loader)
+    modules = [project.add(member.index, Path(os.path.abspath(member.path))) for member in parsed]
+    linked = _linked_registrations(project)
+    for member, module in zip(parsed, modules):
         if not member.checked:
             continue
         try:
-            policy = build_policy(find_sites(member.index), Evaluator(member.index, loader), linked)
+            policy = build_policy(module.sites, module.evaluator, linked)
             found = _apply_noqa(check_policy(policy), member.index, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
-        findings.extend(_placed(finding, member.path) for finding in found)
+        placed = [_placed(finding, member.path) for finding in found]
+        if reported is not None and member.path not in reported:
+            placed = [finding for finding in placed if finding.path in reported]
+        findings.extend(placed)
     return findings
 
 
-def _linked_registrations(parsed: "Sequence[_Parsed]", loader: "ModuleLoader") -> "LinkedRegistrations":
+def _linked_registrations(project: "Project") -> "LinkedRegistrations":
     """The application model of the group's apps: registrations built in
-    their app's context, by their call. A failure here leaves each file to
-    its own reading (as if the modules were not linked)."""
-    from pathlib import Path
-
+    their app's context, by their call. Too deep a maze of names leaves each
+    file to its own reading (as if the modules were not linked)."""
     from cors_lint.link.apps import Linker
-    from cors_lint.link.project import Project
     from cors_lint.model.application import build_application_model
 
-    project = Project(loader)
-    for member in parsed:
-        project.add(member.index, Path(os.path.abspath(member.path)))
     try:
         linker = Linker(project)
-        return build_application_model(linker, linker.link()).linked
+        return build_application_model(linker, linker.link(), routes=False).linked
     except RecursionError:
         return {}
 

@@ -1,12 +1,13 @@
 """The flake8 plugin: flake8's view of a file in, cors-lint's findings out.
 
-Registered under the code prefix ``CRS``. Files that never mention flask_cors
-cost one substring search.
+Registered under the code prefix ``CRS``. Files that neither configure CORS
+nor hold values it may read cost a few substring searches.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 from typing import Iterator, List, Tuple, Type
 
 from cors_lint import __version__
@@ -25,15 +26,28 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         source = "".join(self.lines)
-        from cors_lint import engine
-
-        if not engine.is_candidate(source):
+        if not _may_hold_cors_values(source):
             return
-        for finding in engine.lint_source(source, self.filename):
-            # flake8 places findings in the file it hands over; a value written
-            # in an imported settings module belongs to that module's report,
-            # which flake8 cannot make. ``cors-lint`` reports those.
-            if finding.suppressed_by is not None or finding.path != self.filename:
+        from cors_lint import lint_in_project
+
+        here = os.path.normpath(self.filename)
+        # The file is seen as part of its app, as ``cors-lint FILE`` sees it;
+        # flake8 places a finding in the file it hands over, so each finding is
+        # reported when flake8 checks the file that holds it.
+        for finding in lint_in_project(self.filename, source.encode("utf-8")):
+            if finding.suppressed_by is not None or os.path.normpath(finding.path) != here:
                 continue
             witness = f" (witness: {finding.witness})" if finding.witness else ""
             yield finding.where.line, finding.where.column - 1, f"{finding.code} {finding.message}{witness}", type(self)
+
+
+def _may_hold_cors_values(source: str) -> bool:
+    """Configures CORS, or holds values an app's CORS set-up may read (a
+    settings module with ``CORS_*`` keys, a constant of origins)."""
+    from cors_lint import engine
+
+    return engine.is_candidate(source) or any(word in source for word in VALUE_MARKERS)
+
+
+# Names that settings and constants modules give the values flask-cors reads.
+VALUE_MARKERS = ("CORS_", "ORIGINS", "origins")

@@ -4,10 +4,12 @@ these without the syntax tree."""
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Any, Tuple
 
-# (id of the If/Try node, arm, the condition in words) triples, outermost first.
-Branch = Tuple[Tuple[int, int, str], ...]
+# (id of the If/Try node, arm, what decides the arm) triples, outermost first.
+# What decides is the ``if`` test node, or a text for ``try``/``except``: it
+# is put in words only when a message needs it (code generation costs).
+Branch = Tuple[Tuple[int, int, Any], ...]
 
 
 def exclusive(first: Branch, second: Branch) -> bool:
@@ -18,4 +20,14 @@ def exclusive(first: Branch, second: Branch) -> bool:
 
 def condition(branch: Branch) -> str:
     """The conditions of a branch in words: "when `app.debug`, when not `x`"."""
-    return ", ".join(words for _, _, words in branch)
+    return ", ".join(_words(arm, decider) for _, arm, decider in branch)
+
+
+def _words(arm: int, decider: Any) -> str:
+    if isinstance(decider, str):
+        return decider
+    import libcst as cst  # only when a message shows a condition
+
+    code = " ".join(cst.Module([]).code_for_node(decider).split())
+    code = code if len(code) <= 50 else code[:47] + "..."
+    return f"when `{code}`" if arm == 0 else f"when not `{code}`"

@@ -10,14 +10,13 @@ are is the link stage's question, since it may be defined in another module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
 from cors_lint.evaluate.values import Span
 from cors_lint.find.branches import Branch
 from cors_lint.find.source import SourceIndex
-from cors_lint.find.walk import find_all
 
 FLASK_NAMES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_NAMES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -26,20 +25,34 @@ ROUTE_SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH",
 HOOK_METHODS = frozenset({"after_request", "after_app_request"})
 
 
+class _Located:
+    """Sites keep their node and compute their place when it is asked for:
+    positions cost a code generation per statement, and most sites of a
+    module are never reported or ordered."""
+
+    node: cst.CSTNode
+    index: SourceIndex
+
+    @property
+    def where(self) -> Span:
+        return self.index.span(self.node)
+
+
 @dataclass(frozen=True, eq=False)
-class Creation:
+class Creation(_Located):
     """``name = Flask(...)``, ``Blueprint(...)`` or ``CORS(...)``."""
 
     kind: str  # "app", "blueprint" or "cors"
     name: str
     scope: str  # the function it is created in, "" at module level
     call: cst.Call
-    where: Span
+    node: cst.CSTNode
+    index: SourceIndex
     branch: Branch = ()
 
 
 @dataclass(frozen=True, eq=False)
-class RouteSite:
+class RouteSite(_Located):
     """A route declared with a decorator (``@bp.route``, ``@app.get``) or
     ``add_url_rule``."""
 
@@ -52,13 +65,14 @@ class RouteSite:
     view: Optional[str]  # the view function's name, when it is a function of this module
     view_scope: str
     view_func: Optional[cst.BaseExpression]  # ``add_url_rule(..., view_func=...)``
-    where: Span
+    node: cst.CSTNode
+    index: SourceIndex
     position: Optional[int]  # index among the view's decorators; None for add_url_rule
     branch: Branch = ()
 
 
 @dataclass(frozen=True, eq=False)
-class BlueprintRegistration:
+class BlueprintRegistration(_Located):
     """``target.register_blueprint(blueprint, url_prefix=..., name=...)``."""
 
     target: cst.BaseExpression
@@ -66,30 +80,33 @@ class BlueprintRegistration:
     url_prefix: Optional[cst.BaseExpression]
     name: Optional[cst.BaseExpression]
     scope: str
-    where: Span
+    node: cst.CSTNode
+    index: SourceIndex
     branch: Branch = ()
 
 
 @dataclass(frozen=True, eq=False)
-class HookSite:
+class HookSite(_Located):
     """An ``after_request`` function registered on an app or blueprint."""
 
     target: cst.BaseExpression
     function: str  # the hook function's name
     function_scope: str  # where it is defined
     scope: str  # where it is registered
-    where: Span
+    node: cst.CSTNode
+    index: SourceIndex
     branch: Branch = ()
 
 
 @dataclass(frozen=True, eq=False)
-class HelperCall:
+class HelperCall(_Located):
     """A call that hands names to a function: ``register_extensions(app)``."""
 
     func: cst.BaseExpression
     args: Tuple[cst.Arg, ...]
     scope: str
-    where: Span
+    node: cst.CSTNode
+    index: SourceIndex
     branch: Branch = ()
 
 
@@ -100,7 +117,6 @@ class FlaskSites:
     blueprint_registrations: Tuple[BlueprintRegistration, ...]
     hooks: Tuple[HookSite, ...]
     helper_calls: Tuple[HelperCall, ...]
-    returns: Dict[str, Tuple[str, ...]]  # function path -> the names its ``return`` statements give back
 
 
 def find_flask_sites(index: SourceIndex) -> FlaskSites:
@@ -117,7 +133,7 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
         if kind is not None:
             assignment = assigned.get(id(node))
             if assignment is not None:
-                creations.append(Creation(kind, assignment.name, assignment.scope, node, index.span(node), assignment.branch))
+                creations.append(Creation(kind, assignment.name, assignment.scope, node, node, index, assignment.branch))
             continue
         if call.decorates is not None or not isinstance(node.func, (cst.Attribute, cst.Name)):
             continue
@@ -130,7 +146,8 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
                     _keyword(node, "url_prefix"),
                     _keyword(node, "name"),
                     call.scope,
-                    index.span(node),
+                    node,
+                    index,
                     call.branch,
                 )
             )
@@ -138,16 +155,15 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
             routes.append(_url_rule(index, node, call.scope, call.branch))
         elif method in HOOK_METHODS and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name):
             function = node.args[0].value.value
-            hooks.append(HookSite(node.func.value, function, _defined_in(index, function, call.scope), call.scope, index.span(node), call.branch))  # type: ignore[union-attr]
+            hooks.append(HookSite(node.func.value, function, _defined_in(index, function, call.scope), call.scope, node, index, call.branch))  # type: ignore[union-attr]
         elif any(isinstance(arg.value, (cst.Name, cst.Attribute)) for arg in node.args):
-            helpers.append(HelperCall(node.func, tuple(node.args), call.scope, index.span(node), call.branch))
+            helpers.append(HelperCall(node.func, tuple(node.args), call.scope, node, index, call.branch))
     for function in index.decorated:
         for position, decorator in enumerate(function.decorators):
             expression = decorator.func if isinstance(decorator, cst.Call) else decorator
             if not isinstance(expression, cst.Attribute):
                 continue
             method = expression.attr.value
-            where = index.span(decorator)
             if isinstance(decorator, cst.Call) and (method == "route" or method in ROUTE_SHORTCUTS):
                 rule = decorator.args[0].value if decorator.args and decorator.args[0].keyword is None else _keyword(decorator, "rule")
                 routes.append(
@@ -161,13 +177,14 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
                         function.name,
                         function.scope,
                         None,
-                        where,
+                        decorator,
+                        index,
                         position,
                     )
                 )
             elif method in HOOK_METHODS and not isinstance(decorator, cst.Call):
-                hooks.append(HookSite(expression.value, function.name, function.scope, function.scope, where))
-    return FlaskSites(tuple(creations), tuple(routes), tuple(registrations), tuple(hooks), tuple(helpers), _returns(index))
+                hooks.append(HookSite(expression.value, function.name, function.scope, function.scope, decorator, index))
+    return FlaskSites(tuple(creations), tuple(routes), tuple(registrations), tuple(hooks), tuple(helpers))
 
 
 def _keyword(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:
@@ -197,7 +214,8 @@ def _url_rule(index: SourceIndex, node: cst.Call, scope: str, branch: Branch) ->
         view,
         _defined_in(index, view, scope) if view else scope,
         view_func,
-        index.span(node),
+        node,
+        index,
         None,
         branch,
     )
@@ -209,17 +227,3 @@ def _defined_in(index: SourceIndex, function: Optional[str], scope: str) -> str:
         return scope
     owner, _ = index.lookup(function, scope)
     return owner
-
-
-def _returns(index: SourceIndex) -> Dict[str, Tuple[str, ...]]:
-    """For each function of the module, the plain names it returns: a factory
-    that ends ``return app`` gives its app to the caller."""
-    returned: Dict[str, Tuple[str, ...]] = {}
-    for path, function in index.function_paths():
-        names = []
-        for statement in find_all(function.body, (cst.Return,), skip=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if isinstance(statement.value, cst.Name):
-                names.append(statement.value.value)
-        if names:
-            returned[path] = tuple(names)
-    return returned

@@ -82,7 +82,7 @@ class ModuleLoader:
     def adopt(self, path: Path, index: "SourceIndex") -> None:
         """A module the caller has parsed already (a linted file): imports of
         it reuse that parse."""
-        self._modules.setdefault(Path(os.path.abspath(path)), LoadedModule(index.path, index))
+        self._modules.setdefault(path, LoadedModule(index.path, index))  # ``path`` is absolute
 
     def load(self, path: Path) -> Optional[LoadedModule]:
         if path not in self._modules:

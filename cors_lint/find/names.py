@@ -118,6 +118,7 @@ class NameTable:
         self._scopes: Dict[str, Scope] = recorder.scopes
         self.parameters: Dict[str, List[str]] = recorder.parameters
         self.functions: Dict[str, cst.FunctionDef] = recorder.functions
+        self.returns: Dict[str, List[str]] = recorder.returns
 
     def lookup(self, name: str, scope_path: str) -> Tuple[str, List[Binding]]:
         """The bindings ``name`` has where code of ``scope_path`` reads it, and
@@ -210,8 +211,8 @@ class _Recorder(Walker):
         self.scopes: Dict[str, Scope] = {"": self.scope}
         self.parameters: Dict[str, List[str]] = {}
         self.functions: Dict[str, cst.FunctionDef] = {}
-        self.arms: List[List[Tuple[int, int, str]]] = [[]]  # per function: the if/else arms around us
-        self.code = cst.Module([]).code_for_node
+        self.returns: Dict[str, List[str]] = {}  # function path -> names its ``return`` statements give back
+        self.arms: List[List[Tuple[int, int, object]]] = [[]]  # per function: the if/else arms around us
 
     def _branch(self) -> Branch:
         return tuple(self.arms[-1])
@@ -226,12 +227,11 @@ class _Recorder(Walker):
         arms of one ``if`` never both run."""
         self._block(node)
         self.walk(node.test)
-        test = _shorten(self.code(node.test))
-        self.arms[-1].append((id(node), 0, f"when `{test}`"))
+        self.arms[-1].append((id(node), 0, node.test))
         self.walk(node.body)
         self.arms[-1].pop()
         if node.orelse is not None:
-            self.arms[-1].append((id(node), 1, f"when not `{test}`"))
+            self.arms[-1].append((id(node), 1, node.test))
             if isinstance(node.orelse, cst.If):
                 self.walk(node.orelse)
             else:
@@ -249,7 +249,7 @@ class _Recorder(Walker):
             self.walk(node.orelse)
         self.arms[-1].pop()
         for position, handler in enumerate(node.handlers, start=1):
-            caught = _shorten(self.code(handler.type)) if handler.type is not None else "an exception"
+            caught = handler.type.value if isinstance(handler.type, cst.Name) else "an exception"
             self.arms[-1].append((id(node), position, f"when `{caught}` is raised"))
             self.walk(handler)
             self.arms[-1].pop()
@@ -355,6 +355,10 @@ class _Recorder(Walker):
     def visit_Name(self, node: cst.Name) -> None:
         self.scope_of[id(node)] = self.scope
 
+    def visit_Return(self, node: cst.Return) -> None:
+        if isinstance(node.value, cst.Name) and self.path:
+            self.returns.setdefault(".".join(self.path), []).append(node.value.value)
+
     def visit_Global(self, node: cst.Global) -> None:
         self.scope.global_names.update(item.name.value for item in node.names)
 
@@ -441,11 +445,6 @@ class _DefaultsOnly(Walker):
             if part is not None:
                 self.recorder.walk(part)
         return False
-
-
-def _shorten(code: str, limit: int = 50) -> str:
-    code = " ".join(code.split())
-    return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
 def _parameters(params: cst.Parameters) -> List[str]:

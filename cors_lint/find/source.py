@@ -86,6 +86,10 @@ class SourceIndex:
         """The function defined at ``function_path`` ("create_app", "Cls.method")."""
         return self._names.functions.get(function_path)
 
+    def returned_names(self, function_path: str) -> List[str]:
+        """The plain names the function's ``return`` statements give back."""
+        return self._names.returns.get(function_path, [])
+
     def function_paths(self) -> List[Tuple[str, cst.FunctionDef]]:
         """Every function with its dotted path, in source order."""
         return list(self._names.functions.items())

@@ -54,8 +54,10 @@ def neighbourhood(path: Path) -> Tuple[Path, Path]:
     return top, (top.parent if (top / "__init__.py").exists() else top)
 
 
-def in_neighbourhood(path: Path, tree: Path, around: Path) -> bool:
-    return path.parent == around or tree in path.parents or path.parent == tree
+def in_neighbourhood(path: str, tree: str, around: str) -> bool:
+    """Is the absolute ``path`` in the package tree or directly in the folder around it?"""
+    folder = os.path.dirname(path)
+    return folder == around or folder == tree or folder.startswith(tree + os.sep)
 
 
 def related(
@@ -64,18 +66,24 @@ def related(
     """The relevant modules around ``seeds``: among ``available`` (the files
     of a directory run), or, with ``walk``, read from disk (a run on single
     files, as pre-commit makes)."""
-    areas: Set[Tuple[Path, Path]] = {neighbourhood(Path(os.path.abspath(seed))) for seed in seeds}
+    folders: Dict[str, Tuple[str, str]] = {}  # a seed's folder -> its area: seeds of one folder share it
+    for seed in seeds:
+        folder = os.path.dirname(os.path.abspath(seed))
+        if folder not in folders:
+            tree, around = neighbourhood(Path(os.path.abspath(seed)))
+            folders[folder] = (str(tree), str(around))
+    areas: Set[Tuple[str, str]] = set(folders.values())
     chosen: Dict[str, bytes] = {}
     truncated: Optional[str] = None
-    by_absolute = {Path(os.path.abspath(path)): path for path in available}
+    by_absolute = {os.path.abspath(path): path for path in available}
     candidates: List[Tuple[str, Optional[bytes]]] = []
     for absolute, path in sorted(by_absolute.items()):
         if any(in_neighbourhood(absolute, tree, around) for tree, around in areas):
             candidates.append((path, available[path]))
     if walk:
         for tree, around in sorted(areas):
-            for path in _walk_area(tree, around):
-                if Path(os.path.abspath(path)) not in by_absolute:
+            for path in _walk_area(Path(tree), Path(around)):
+                if os.path.abspath(path) not in by_absolute:
                     candidates.append((path, None))
     for path, source in candidates:
         if len(chosen) >= MAX_PROJECT_FILES:

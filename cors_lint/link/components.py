@@ -20,6 +20,8 @@ from cors_lint.find.modules import ModuleLoader
 
 _IMPORT_FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w, \t*]+)", re.MULTILINE)
 _IMPORT = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
+# ``app.config.from_object("pkg.settings")`` imports by a string.
+_IMPORT_STRING = re.compile(rb"from_object\(\s*[rRuU]?[\"']([\w.]+)[\"']")
 
 
 def imported_names(source: bytes) -> Iterator[str]:
@@ -32,6 +34,10 @@ def imported_names(source: bytes) -> Iterator[str]:
             name = name.strip().split(" ")[0]
             if name and name != "*":
                 yield module + name if module.endswith(".") else f"{module}.{name}"
+    for match in _IMPORT_STRING.finditer(source):
+        name = match.group(1).decode("latin-1")
+        yield name
+        yield name.rpartition(".")[0]  # "pkg.settings.Config": the class's module
     for match in _IMPORT.finditer(source):
         for part in match.group(1).decode("latin-1").split(","):
             name = part.strip().split(" ")[0]

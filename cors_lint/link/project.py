@@ -98,7 +98,7 @@ class Project:
     def add(self, index: SourceIndex, file: Path) -> Module:
         """A module already parsed by the caller (a file being linted)."""
         module = Module(file, index, self.loader)
-        self._modules[file] = module
+        self._modules[file] = module  # absolute, as the loader's keys
         self.loader.adopt(file, index)
         return module
 
@@ -220,7 +220,7 @@ class Project:
                 target = self.by_path(function.path)
                 if target is None:
                     continue
-                for returned in target.flask.returns.get(function.function, ()):
+                for returned in target.index.returned_names(function.function):
                     refs.extend(
                         ref
                         for ref in self.resolve_name(target, function.function, returned, hops + 1)

@@ -131,11 +131,13 @@ class ApplicationModel:
     linked: LinkedRegistrations  # every registration built in its app's context, by its call
 
 
-def build_application_model(linker: Linker, links: Sequence[AppLink]) -> ApplicationModel:
+def build_application_model(linker: Linker, links: Sequence[AppLink], routes: bool = True) -> ApplicationModel:
+    """Every app's registrations in its context, and, with ``routes``, the
+    policy of each route (the check needs only the registrations)."""
     apps = []
     linked: Dict[Span, List[Registration]] = {}
     for link in links:
-        app, worlds = _app_with_alternatives(linker, link)
+        app, worlds = _app_with_alternatives(linker, link, routes)
         apps.append(app)
         for world in (app, *worlds):
             for registration in world.registrations:
@@ -145,7 +147,7 @@ def build_application_model(linker: Linker, links: Sequence[AppLink]) -> Applica
     return ApplicationModel(tuple(apps), {where: tuple(found) for where, found in linked.items()})
 
 
-def _app_with_alternatives(linker: Linker, link: AppLink) -> Tuple[AppPolicy, List[AppPolicy]]:
+def _app_with_alternatives(linker: Linker, link: AppLink, routes: bool) -> Tuple[AppPolicy, List[AppPolicy]]:
     """The app's policy; with config chosen by name, the policy under the
     default config, each other named config an alternative."""
     for event in link.config:
@@ -155,13 +157,13 @@ def _app_with_alternatives(linker: Linker, link: AppLink) -> Tuple[AppPolicy, Li
         choice = named_configs(linker.project, event.module, event.site.scope, selects)  # type: ignore[attr-defined]
         if choice is None:
             break
-        worlds = {config.name: _AppBuilder(linker, link, (event, config)).build() for config in choice.configs}
+        worlds = {config.name: _AppBuilder(linker, link, (event, config)).build(routes) for config in choice.configs}
         main = worlds.get(choice.default) if choice.default is not None else None
         if main is None:
-            main = _AppBuilder(linker, link).build()
+            main = _AppBuilder(linker, link).build(routes)
         others = [(config, worlds[config.name]) for config in choice.configs if config.name != choice.default]
         return _with_alternatives(main, others), list(worlds.values())
-    return _AppBuilder(linker, link).build(), []
+    return _AppBuilder(linker, link).build(routes), []
 
 
 def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolicy]]) -> AppPolicy:
@@ -191,7 +193,7 @@ class _AppBuilder:
                     (entry, event.placement) for entry in config_entries(event.site, event.module.evaluator)  # type: ignore[arg-type]
                 )
 
-    def build(self) -> AppPolicy:
+    def build(self, with_routes: bool = True) -> AppPolicy:
         registrations: Dict[int, Registration] = {}
         for event in self.link.registrations:
             registration = self._extension(event)
@@ -203,7 +205,8 @@ class _AppBuilder:
             for decorator in route.decorators:
                 if id(decorator) not in decorators:
                     decorators[id(decorator)] = self._decorator(route, decorator)
-            routes.append(self._route(route, registrations, decorators))
+            if with_routes:
+                routes.append(self._route(route, registrations, decorators))
         every = list(registrations.values()) + list(decorators.values())
         every.sort(key=lambda registration: (registration.where.path, registration.where))
         routes.sort(key=_route_order)

@@ -260,8 +260,14 @@ def check_duplicate_registration(policy: Policy) -> Iterator[Finding]:
         key = (registration.context, registration.app)
         # Registrations in two arms of one ``if`` (or ``try``/``except``) never
         # both run: they are alternatives, not a double registration.
+        # The same call read under two named configs is one registration.
         earlier = next(
-            (other for other in seen.get(key, ()) if not exclusive(other.branch, registration.branch)), None
+            (
+                other
+                for other in seen.get(key, ())
+                if not exclusive(other.branch, registration.branch) and other.where != registration.where
+            ),
+            None,
         )
         seen.setdefault(key, []).append(registration)
         if earlier is None:
