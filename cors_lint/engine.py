@@ -21,7 +21,8 @@ from cors_lint.find import guard, screen
 if TYPE_CHECKING:
     from cors_lint.findings import Finding
     from cors_lint.link.project import Project
-    from cors_lint.model.policy import LinkedRegistrations, Policy
+    from cors_lint.model.application import ApplicationModel
+    from cors_lint.model.policy import Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
 
@@ -248,12 +249,13 @@ def _analyse_group(
 
     project = Project(loader)
     modules = [project.add(member.index, Path(os.path.abspath(member.path))) for member in parsed]
-    linked = _linked_registrations(project)
+    model = _application_model(project)
+    linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     for member, module in zip(parsed, modules):
         if not member.checked:
             continue
         try:
-            policy = build_policy(module.sites, module.evaluator, linked)
+            policy = build_policy(module.sites, module.evaluator, linked, conflicts)
             found = _apply_noqa(check_policy(policy), member.index, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
@@ -264,7 +266,7 @@ def _analyse_group(
     return findings
 
 
-def _linked_registrations(project: "Project") -> "LinkedRegistrations":
+def _application_model(project: "Project") -> "Optional[ApplicationModel]":
     """The application model of the group's apps: registrations built in
     their app's context, by their call. Too deep a maze of names leaves each
     file to its own reading (as if the modules were not linked)."""
@@ -273,9 +275,9 @@ def _linked_registrations(project: "Project") -> "LinkedRegistrations":
 
     try:
         linker = Linker(project)
-        return build_application_model(linker, linker.link(), routes=False).linked
+        return build_application_model(linker, linker.link(), routes=False)
     except RecursionError:
-        return {}
+        return None
 
 
 def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLoader") -> List[Finding]:

@@ -121,3 +121,61 @@ def test_policy_prediction_equals_the_running_app(app_dir_on_path: Path) -> None
 
 def test_there_are_enough_apps() -> None:
     assert len(APP_DIRS) >= 12
+
+
+def _hook_conflict_cases():
+    """(folder to import from, module, app attribute, hook name, witness path)
+    for every CRS312 finding on the fixtures and the apps."""
+    from cors_lint import lint_paths
+
+    cases = []
+    fixtures = APPS.parent.parent / "fixtures"
+    for root in (fixtures, *APP_DIRS):
+        for finding in lint_paths([str(root)], select=("CRS312",), jobs=1).findings:
+            if finding.code != "CRS312":
+                continue
+            hook = finding.message.split("()", 1)[0]
+            cases.append((root, finding.path, hook, finding.witness))
+    return cases
+
+
+HOOK_CASES = _hook_conflict_cases()
+
+
+@pytest.mark.parametrize("case", HOOK_CASES, ids=[f"{Path(c[1]).name}:{c[2]}" for c in HOOK_CASES])
+def test_hook_conflict_witness_changes_what_flask_cors_answers(case, monkeypatch) -> None:
+    """CRS312's witness replayed: on the witness path, the app answers some
+    origin differently with the hook than with flask-cors alone (the hook
+    taken out of the app's after_request functions)."""
+    root, path, hook, witness = case
+    monkeypatch.chdir(root)
+    monkeypatch.syspath_prepend(str(root))
+    before = set(sys.modules)
+    try:
+        source = Path(path).read_text()
+        import re as regex
+
+        origins = sorted(set(regex.findall(r"https?://[\w.-]+", source))) + ["https://evil.example"]
+        analysis = analyse_paths([str(root)])
+        answers = []
+        hooked = [app for app in analysis.model.apps if any(route.writers for route in app.routes)]
+        for app_policy in hooked:
+            if not any(writer.hook is not None and writer.hook.function == hook for r in app_policy.routes for writer in r.writers):
+                continue
+            for stripped in (False, True):
+                app = import_app(root, app_policy)
+                if stripped:
+                    for functions in app.after_request_funcs.values():
+                        functions[:] = [f for f in functions if getattr(f, "__name__", "") != hook]
+                client = app.test_client()
+                answers.append([client.get(witness, headers={"Origin": o}).headers.getlist("Access-Control-Allow-Origin") for o in origins])
+                for name in set(sys.modules) - before:
+                    del sys.modules[name]
+        assert any(answers[i] != answers[i + 1] for i in range(0, len(answers), 2)), (path, hook, origins)
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+
+
+def test_there_are_hook_conflicts_to_replay() -> None:
+    assert len(HOOK_CASES) >= 3

@@ -32,10 +32,12 @@ from cors_lint.link.apps import AppLink, Event, Linker, Placement, RouteLink
 from cors_lint.link.configs import NamedConfig, named_configs
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import ComputedOptions, Headers
+from cors_lint.find.headers import ACAO
 from cors_lint.model.headers import FunctionHeaders, build_header_policy
 from cors_lint.model.policy import (
     ConfigEntry,
     GivenOption,
+    HookConflict,
     LinkedRegistrations,
     NotConcrete,
     OptionLayer,
@@ -75,11 +77,11 @@ def sample_path(rule: str) -> str:
 
 @dataclass(frozen=True)
 class HandWrittenHook:
-    """An ``after_request`` function that writes CORS headers itself."""
+    """An ``after_request`` function that writes Access-Control-Allow-Origin."""
 
     function: str
-    where: Span
-    headers: FunctionHeaders
+    where: Span  # its first write of the header
+    headers: Optional[FunctionHeaders]  # None when what it writes is not modelled (a literal origin)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class AppPolicy:
 class ApplicationModel:
     apps: Tuple[AppPolicy, ...]
     linked: LinkedRegistrations  # every registration built in its app's context, by its call
+    conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors
 
 
 def build_application_model(linker: Linker, links: Sequence[AppLink], routes: bool = True) -> ApplicationModel:
@@ -144,7 +147,45 @@ def build_application_model(linker: Linker, links: Sequence[AppLink], routes: bo
                 found = linked.setdefault(registration.where, [])
                 if registration not in found:
                     found.append(registration)
-    return ApplicationModel(tuple(apps), {where: tuple(found) for where, found in linked.items()})
+    conflicts = tuple(conflict for app in apps for conflict in hook_conflicts(app))
+    return ApplicationModel(tuple(apps), {where: tuple(found) for where, found in linked.items()}, conflicts)
+
+
+# A finding names this many routes as examples.
+EXAMPLE_ROUTES = 3
+
+
+def hook_conflicts(app: AppPolicy) -> List[HookConflict]:
+    """Hooks that write Access-Control-Allow-Origin where flask-cors answers
+    too: run first, flask-cors leaves the response alone (its policy is dead
+    for the origins the hook accepts); run after, the hook's write replaces
+    or doubles flask-cors's header."""
+    found: Dict[Tuple[Span, Span], List[Tuple[str, str]]] = {}
+    details: Dict[Tuple[Span, Span], Tuple[HandWrittenHook, Registration, bool]] = {}
+    for route in app.routes:
+        path = route.path
+        for position, writer in enumerate(route.writers):
+            if writer.kind != "hand-written" or writer.hook is None:
+                continue
+            for other_position, other in enumerate(route.writers):
+                if other.registration is None or other.registration.inactive is not None:
+                    continue
+                scope, why = _scope_for(other.registration, path)
+                if scope is None or why is not None:
+                    continue
+                key = (writer.hook.where, other.registration.where)
+                methods = [m for m in route.methods if m not in ("HEAD", "OPTIONS")] if isinstance(route.methods, tuple) else []
+                found.setdefault(key, []).append((f"{(methods or ['GET'])[0]} {route.rule}", path or ""))
+                details[key] = (writer.hook, other.registration, position < other_position)
+    conflicts = []
+    for key, routes in sorted(found.items()):
+        hook, registration, runs_first = details[key]
+        unique = sorted(set(routes))
+        shown = tuple(route for route, _ in unique[:EXAMPLE_ROUTES])
+        conflicts.append(
+            HookConflict(hook.function, key[0], registration.label, registration.where, runs_first, shown, len(unique), unique[0][1])
+        )
+    return conflicts
 
 
 def _app_with_alternatives(linker: Linker, link: AppLink, routes: bool) -> Tuple[AppPolicy, List[AppPolicy]]:
@@ -157,13 +198,16 @@ def _app_with_alternatives(linker: Linker, link: AppLink, routes: bool) -> Tuple
         choice = named_configs(linker.project, event.module, event.site.scope, selects)  # type: ignore[attr-defined]
         if choice is None:
             break
-        worlds = {config.name: _AppBuilder(linker, link, (event, config)).build(routes) for config in choice.configs}
+        worlds = {
+            config.name: _AppBuilder(linker, link, (event, config)).build(routes or bool(link.hooks)) for config in choice.configs
+        }
         main = worlds.get(choice.default) if choice.default is not None else None
         if main is None:
-            main = _AppBuilder(linker, link).build(routes)
+            main = _AppBuilder(linker, link).build(routes or bool(link.hooks))
         others = [(config, worlds[config.name]) for config in choice.configs if config.name != choice.default]
         return _with_alternatives(main, others), list(worlds.values())
-    return _AppBuilder(linker, link).build(routes), []
+    # Hooks that write headers need the routes: they may conflict with flask-cors.
+    return _AppBuilder(linker, link).build(routes or bool(link.hooks)), []
 
 
 def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolicy]]) -> AppPolicy:
@@ -298,16 +342,20 @@ class _AppBuilder:
         return events
 
     def _hand_written(self, event: Event) -> Optional[HandWrittenHook]:
-        """The hook function, wherever it is defined, if it writes CORS headers."""
+        """The hook function, wherever it is defined, if it writes
+        Access-Control-Allow-Origin."""
         site: HookSite = event.site  # type: ignore[assignment]
         found = self.linker.project.definition(event.module, site.scope, cst.Name(site.function))
         if found is None or not isinstance(found[1], cst.FunctionDef):
             return None
         module, function = found
         writes = [write for write in module.sites.header_writes if write.function == function.name.value]
-        for headers in build_header_policy(writes, module.evaluator):
-            return HandWrittenHook(function.name.value, site.where, headers)
-        return None
+        origin_writes = [write for write in writes if write.header == ACAO]
+        if not origin_writes:
+            return None
+        modelled = build_header_policy(writes, module.evaluator)
+        headers = modelled[0] if modelled else None
+        return HandWrittenHook(function.name.value, origin_writes[0].where, headers)
 
 
 def _named_config_entries(event: Event, config: NamedConfig) -> List[ConfigEntry]:
@@ -467,6 +515,8 @@ def _hand_written_answer(
     checks pass."""
     origin = next((value for name, value in request_headers.items() if name.lower() == "origin"), None)
     written = hook.headers
+    if written is None:
+        raise CannotPredict(f"{hook.function}() writes Access-Control-Allow-Origin in a way the model does not follow")
     value: Optional[str] = None
     if written.wildcard is not None:
         value = "*"

@@ -143,6 +143,21 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class HookConflict:
+    """An ``after_request`` hook that writes Access-Control-Allow-Origin on
+    routes a flask-cors registration also answers."""
+
+    hook: str  # the hook function's name
+    where: Span  # where it writes the header
+    registration: str  # "CORS(app)", "@cross_origin() on 'view'"
+    registration_where: Span
+    runs_first: bool  # the hook runs before flask-cors's hook (it was registered later)
+    routes: Tuple[str, ...]  # "GET /data", a few, sorted
+    count: int  # how many routes
+    witness: str  # a request path of one of them
+
+
+@dataclass(frozen=True)
 class Policy:
     """Every flask-cors registration in one module, in source order, and the
     module's writes to ``app.config``."""
@@ -150,6 +165,7 @@ class Policy:
     registrations: Tuple[Registration, ...]
     config: Tuple[ConfigEntry, ...] = ()
     handwritten: Tuple["FunctionHeaders", ...] = ()  # CORS headers written by hand, per function
+    hook_conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors, from the app model
 
     @property
     def active(self) -> Tuple[Registration, ...]:
@@ -198,7 +214,10 @@ def concrete(value: Value) -> Any:
 
 
 def build_policy(
-    sites: Sites, evaluator: Evaluator, linked: "Optional[LinkedRegistrations]" = None
+    sites: Sites,
+    evaluator: Evaluator,
+    linked: "Optional[LinkedRegistrations]" = None,
+    conflicts: Tuple[HookConflict, ...] = (),
 ) -> Policy:
     """The module's registrations. Those the application model has built in
     their app's context (``linked``, by the place of the call) replace the
@@ -247,7 +266,8 @@ def build_policy(
     # Imported here: it evaluates, so it needs the parser; rules and formatters do not.
     from cors_lint.model.headers import build_header_policy
 
-    return Policy(tuple(registrations), config, build_header_policy(sites.header_writes, evaluator))
+    here = tuple(conflict for conflict in conflicts if conflict.where.path == evaluator.index.path)
+    return Policy(tuple(registrations), config, build_header_policy(sites.header_writes, evaluator), here)
 
 
 def config_entries(write: ConfigWrite, evaluator: Evaluator) -> List[ConfigEntry]:

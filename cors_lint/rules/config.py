@@ -157,4 +157,55 @@ DECORATOR_ABOVE_ROUTE = Rule(
     check=check_decorator_above_route,
 )
 
-RULES = (UNKNOWN_CONFIG_KEY, CONFIG_TOO_LATE, BLUEPRINT_IGNORES_CONFIG, DECORATOR_ABOVE_ROUTE)
+HOOK_HEADER = "from flask import Flask, request\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n"
+
+
+def check_hook_against_flask_cors(policy: Policy) -> Iterator[Finding]:
+    for conflict in policy.hook_conflicts:
+        routes = f"{conflict.count} route{'s' if conflict.count != 1 else ''}, e.g. {', '.join(conflict.routes)}"
+        registered = f"{conflict.registration} (line {conflict.registration_where.line}"
+        registered += f" of {conflict.registration_where.path})" if conflict.registration_where.path not in ("", conflict.where.path) else ")"
+        if conflict.runs_first:
+            message = (
+                f"{conflict.hook}() writes Access-Control-Allow-Origin in an after_request hook that runs before the one of "
+                f"{registered}, so flask-cors leaves alone every response the hook answers: for the origins the hook "
+                f"accepts, the configured policy never applies on {routes}"
+            )
+        else:
+            message = (
+                f"{conflict.hook}() writes Access-Control-Allow-Origin after {registered} has answered: its value "
+                f"replaces flask-cors's (or, with headers.add, doubles it, which browsers reject) on {routes}"
+            )
+        yield HOOK_AGAINST_FLASK_CORS.finding(conflict.where, message, witness=conflict.witness)
+
+
+HOOK_AGAINST_FLASK_CORS = Rule(
+    code="CRS312",
+    name="hook-overrides-flask-cors",
+    severity=Severity.WARNING,
+    summary="A hand-written `after_request` hook writes Access-Control-Allow-Origin on routes flask-cors also answers.",
+    what=(
+        "Finds `after_request` hooks (of the app or of a route's blueprints) that write `Access-Control-Allow-Origin` "
+        "on routes where a flask-cors registration or `@cross_origin` also answers, and says which of the two wins."
+    ),
+    why=(
+        "Flask runs `after_request` functions in reverse order of registration, and flask-cors's own hook skips any "
+        "response that already carries Access-Control-Allow-Origin. A hook registered after `CORS(app)` therefore "
+        "decides alone for the origins it accepts, bypassing the configured policy; one registered before it, or any "
+        "hook on a `@cross_origin` view, rewrites or duplicates flask-cors's header (two values make browsers refuse "
+        "the response). Either way the policy that reviewers read is not the one the app applies."
+    ),
+    bad=HOOK_HEADER
+    + 'CORS(app, origins=["https://app.example.com"])\n\n\n@app.after_request\ndef add_partner(response):\n'
+    + '    if request.headers.get("Origin") == "https://partner.example.net":\n'
+    + '        response.headers["Access-Control-Allow-Origin"] = "https://partner.example.net"\n'
+    + "    return response\n\n\n"
+    + '@app.route("/data")\ndef data():\n    return "data"\n',
+    good=HOOK_HEADER
+    + 'CORS(app, origins=["https://app.example.com", "https://partner.example.net"])\n\n\n'
+    + '@app.route("/data")\ndef data():\n    return "data"\n',
+    fix="Let one mechanism answer: add the hook's origins to flask-cors's `origins`, or drop flask-cors for those routes (`resources`).",
+    check=check_hook_against_flask_cors,
+)
+
+RULES = (UNKNOWN_CONFIG_KEY, CONFIG_TOO_LATE, BLUEPRINT_IGNORES_CONFIG, DECORATOR_ABOVE_ROUTE, HOOK_AGAINST_FLASK_CORS)

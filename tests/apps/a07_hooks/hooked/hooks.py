@@ -11,5 +11,5 @@ def add_security_headers(response):
 def allow_partner(response):
     origin = request.headers.get("Origin")
     if origin in PARTNERS:
-        response.headers["Access-Control-Allow-Origin"] = origin  # expect: CRS404
+        response.headers["Access-Control-Allow-Origin"] = origin  # expect: CRS404 CRS312
     return response
