@@ -528,9 +528,11 @@ def _hand_written_answer(
             value = origin
     if value is None:
         return headers
-    kept = [(name, text) for name, text in headers if name not in (flaskcors.ACL_ORIGIN, flaskcors.ACL_CREDENTIALS)]
+    # ``headers[name] = value`` replaces that header only; what flask-cors
+    # wrote under other names stays.
+    kept = [(name, text) for name, text in headers if name != flaskcors.ACL_ORIGIN]
     kept.append((flaskcors.ACL_ORIGIN, value))
-    if written.credentials:
+    if written.credentials and not any(name == flaskcors.ACL_CREDENTIALS for name, _ in kept):
         kept.append((flaskcors.ACL_CREDENTIALS, "true"))
     return kept
 
