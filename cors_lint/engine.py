@@ -256,7 +256,7 @@ def _analyse_group(
             continue
         try:
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
-            found = _apply_noqa(check_policy(policy), member.index, loader)
+            found = _apply_noqa(_with_conditions(check_policy(policy), policy), member.index, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
         placed = [_placed(finding, member.path) for finding in found]
@@ -296,6 +296,33 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
             )
         silenced.append(finding)
     return silenced
+
+
+def _with_conditions(findings: List[Finding], policy: "Policy") -> List[Finding]:
+    """A finding that holds only in one arm of an ``if``/``else`` (or ``try``/
+    ``except``) says under which condition."""
+    branched = [registration for registration in policy.registrations if registration.branch]
+    if not branched or not findings:
+        return findings
+    from cors_lint.evaluate.values import walk
+    from cors_lint.find.branches import condition
+
+    def places(registration) -> set:
+        spans = {registration.where}
+        for setting in registration.settings:
+            spans.add(setting.where)
+            spans.update(value.where for value in walk(setting.value))
+        return spans
+
+    placed = [(registration, places(registration)) for registration in policy.registrations]
+    marked = []
+    for finding in findings:
+        users = [registration for registration, spans in placed if finding.where in spans]
+        conditions = {condition(registration.branch) for registration in users}
+        if users and len(conditions) == 1 and "" not in conditions:
+            finding = dataclasses.replace(finding, message=f"{finding.message} ({conditions.pop()})")
+        marked.append(finding)
+    return marked
 
 
 def check_policy(policy: "Policy") -> List[Finding]:

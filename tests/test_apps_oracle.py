@@ -179,3 +179,23 @@ def test_hook_conflict_witness_changes_what_flask_cors_answers(case, monkeypatch
 
 def test_there_are_hook_conflicts_to_replay() -> None:
     assert len(HOOK_CASES) >= 3
+
+
+def test_a_decorated_view_that_raises_answers_with_the_app_level_policy(monkeypatch) -> None:
+    """``intercept_exceptions``: the error response of a decorated view gets the
+    app-level registration's headers, which the route carries as ``on_error``."""
+    from cors_lint.model import flaskcors
+
+    app_dir = APPS / "a14_error_policy"
+    monkeypatch.chdir(app_dir)
+    monkeypatch.syspath_prepend(str(app_dir))
+    (app_policy,) = analyse_paths([str(app_dir)]).model.apps
+    (route,) = [route for route in app_policy.routes if route.rule == "/login"]
+    assert route.on_error is not None and route.on_error.computed is not None
+    client = import_app(app_dir, app_policy).test_client()
+    for origin in ("https://errs.example.com", "https://login.example.com", "https://evil.example"):
+        headers = {"Origin": origin}
+        failing = client.post("/login?fail=1", headers=headers)
+        assert failing.status_code == 401
+        predicted = flaskcors.cors_headers(route.on_error.computed, headers, "POST")
+        assert _cors_pair(failing.headers.items()) == _cors_pair(predicted), origin

@@ -113,6 +113,9 @@ class RoutePolicy:
     reason: Optional[str]  # why cors is "unknown"
     alternatives: Tuple[Alternative, ...]
     decided_by: Tuple[Span, ...]
+    # A decorated view that raises answers through the app-level flask-cors
+    # registration (``intercept_exceptions``), not through its decorator.
+    on_error: Optional[Scope] = None
 
     @property
     def path(self) -> Optional[str]:
@@ -409,6 +412,9 @@ def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
         decided_by.append(hook.where)
     if deciding is not None:
         unknown = tuple(setting.name for setting in deciding.settings if _is_unknown(setting.value))
+    on_error = None
+    if registration is not None and registration.kind == "decorator":
+        on_error = _error_scope(writers, path)
     return RoutePolicy(
         route.rule,
         route.endpoint,
@@ -422,7 +428,22 @@ def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
         reason,
         tuple(alternatives),
         tuple(dict.fromkeys(decided_by)),
+        on_error,
     )
+
+
+def _error_scope(writers: Tuple[Writer, ...], path: Optional[str]) -> Optional[Scope]:
+    """The app-level scope that answers a decorated view's error responses:
+    flask-cors wraps the app's exception handlers when ``intercept_exceptions``
+    is on (blueprints have none to wrap)."""
+    for writer in writers:
+        registration = writer.registration
+        if writer.kind != "extension" or registration is None or registration.on_blueprint:
+            continue
+        scope, why = _scope_for(registration, path)
+        if scope is not None and why is None and scope.computed is not None and scope.computed.intercept_exceptions:
+            return scope
+    return None
 
 
 def _is_unknown(value) -> bool:

@@ -93,6 +93,10 @@ def route_object(route: RoutePolicy) -> Dict[str, Any]:
     }
     if route.reason is not None:
         document["reason"] = route.reason
+    if route.on_error is not None:
+        errors = options_object(route.on_error)
+        if errors != document["options"]:
+            document["on_error"] = errors
     if route.alternatives:
         document["alternatives"] = [
             {"when": alternative.when, "options": options_object(_first_scope(alternative.registration))}
