@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple, Union
@@ -36,6 +37,7 @@ CANDIDATE_IMPORT = re.compile(
 )
 
 Source = Union[str, bytes]  # bytes from disk; str from editors and flake8
+RECURSION_LIMIT = 6000
 
 
 HEADER_MARKER = re.compile(screen.ALLOW_ORIGIN, re.IGNORECASE)
@@ -244,6 +246,9 @@ def _analyse_group(
             parsed.append(member)
     if not any(member.checked for member in parsed):
         return findings
+    # A value may be followed through hundreds of modules (a chain of settings
+    # imports), a few Python frames each; the hop limits keep it finite.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     from cors_lint.link.project import Project
     from cors_lint.model.policy import build_policy
 

@@ -65,3 +65,23 @@ def test_project_root_is_the_nearest_marker_or_the_package_top(tmp_path: Path) -
     (tmp_path / "loose" / "pkg" / "__init__.py").write_text("")
     root = modules.project_root(tmp_path / "loose" / "pkg" / "m.py")
     assert root == tmp_path / "loose" or any((root / marker).exists() for marker in modules.PROJECT_MARKERS)
+
+
+def test_a_long_chain_of_settings_modules_is_followed_to_its_end(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("")
+    length = 300
+    for number in range(length - 1):
+        (tmp_path / f"c{number}.py").write_text(f"from c{number + 1} import ORIGINS\n")
+    (tmp_path / f"c{length - 1}.py").write_text('ORIGINS = [r"https://app\\.example\\.com"]\n')
+    (tmp_path / "app.py").write_text(APP.format(imports="from c0 import ORIGINS", origins="ORIGINS"))
+    run = lint_paths([str(tmp_path)], jobs=1)
+    assert [(Path(f.path).name, f.code) for f in run.findings] == [(f"c{length - 1}.py", "CRS104")]
+
+
+def test_an_import_cycle_of_many_modules_ends(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("")
+    for number in range(300):
+        (tmp_path / f"m{number}.py").write_text(f"from m{(number + 1) % 300} import ORIGINS\n")
+    (tmp_path / "app.py").write_text(APP.format(imports="from m0 import ORIGINS", origins="ORIGINS"))
+    run = lint_paths([str(tmp_path)], select=("CRS502",), jobs=1)
+    assert [f.code for f in run.findings] == ["CRS502"] and "import cycle" in run.findings[0].message

@@ -47,6 +47,9 @@ _TIMEDELTA_UNITS = {
 _TIMEDELTA_POSITIONAL = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 _CONTAINERS = {"builtins.list": "list", "builtins.tuple": "tuple", "builtins.set": "set", "builtins.frozenset": "set"}
 _MAX_DEPTH = 50
+# Modules followed at once through imports (``from c1 import X`` in c0, ...):
+# each hop starts a fresh expression, so the depth above does not count them.
+MAX_IMPORT_HOPS = 400
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _ENVIRON = frozenset({"os.environ"})
 
@@ -189,12 +192,14 @@ class Evaluator:
             return Unknown(f"{qualified!r} comes from {module.lstrip('.') or module!r}, outside the project", where)
         if path in self.loader.loading:
             return Unknown(f"{qualified!r} is part of an import cycle", where)
+        if len(self.loader.loading) >= MAX_IMPORT_HOPS:
+            return Unknown(f"{qualified!r} is reached through more than {MAX_IMPORT_HOPS} imports", where)
         loaded = self.loader.load(path)
         if loaded is None:
             return Unknown(f"{qualified!r}: module {module!r} could not be parsed", where)
         self.loader.loading.add(path)
         try:
-            return Evaluator(loaded.index, self.loader).module_value(name, where, depth)
+            return Evaluator(loaded.index, self.loader).module_value(name, where, 0)
         finally:
             self.loader.loading.discard(path)
 
@@ -234,7 +239,7 @@ class Evaluator:
             return Unknown(f"{name!r} is {reason} in {self.index.path}", where)
         binding = bindings[0]
         if binding.kind == "import" and binding.qualified_name:
-            return self._imported(binding.qualified_name, where, depth + 1)
+            return self._imported(binding.qualified_name, where, depth)
         if binding.kind == "assign" and binding.value is not None:
             return self._eval(binding.value, frozenset(), depth + 1)
         return Unknown(f"{name!r} in {self.index.path} is not bound by a simple assignment", where)

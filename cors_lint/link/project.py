@@ -26,7 +26,7 @@ from cors_lint.find.visitor import find_sites
 
 # Following a name through more hops than this means something unusual (or a
 # generated maze): the name is left unresolved rather than followed forever.
-MAX_HOPS = 64
+MAX_HOPS = 400
 
 
 @dataclass(frozen=True)
