@@ -75,26 +75,20 @@ def new_loader() -> "ModuleLoader":
     return ModuleLoader()
 
 
-def _parsed(
-    source: Source,
-    path: str = "",
-    loader: "Optional[ModuleLoader]" = None,
-    top_level_lines: "Optional[Sequence[Tuple[int, bool]]]" = None,
-) -> "Tuple[SourceIndex, Policy]":
-    # libcst is imported here, for candidate files only: a run over a tree
-    # without CORS code never loads it.
-    from cors_lint.evaluate.expressions import Evaluator
+def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> "Policy":
+    """The policy model of one module, as the check builds it: registrations
+    of an app the module creates are built in that app's context (raises on
+    unparseable input)."""
     from cors_lint.find.source import SourceIndex, parse
-    from cors_lint.find.visitor import find_sites
+    from cors_lint.link.project import Project
     from cors_lint.model.policy import build_policy
 
-    index = SourceIndex(parse(source), path, source, top_level_lines)
-    return index, build_policy(find_sites(index), Evaluator(index, loader))
-
-
-def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" = None) -> "Policy":
-    """The policy model of one module (raises on unparseable input)."""
-    return _parsed(source, path, loader)[1]
+    loader = loader or new_loader()
+    project = Project(loader)
+    module = project.add(SourceIndex(parse(source), path, source), Path(os.path.abspath(path or "<source>")))
+    model = _application_model(project)
+    linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
+    return build_policy(module.sites, module.evaluator, linked, conflicts)
 
 
 def lint_source(
