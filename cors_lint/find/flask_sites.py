@@ -42,7 +42,7 @@ class _Located:
 class Creation(_Located):
     """``name = Flask(...)``, ``Blueprint(...)`` or ``CORS(...)``."""
 
-    kind: str  # "app", "blueprint" or "cors"
+    kind: str  # "app", "blueprint", "cors", or "class" (an instance of a project class: maybe a subclass)
     name: str
     scope: str  # the function it is created in, "" at module level
     call: cst.Call
@@ -130,6 +130,10 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
         node = call.node
         names = index.qualified_names(node.func)
         kind = "app" if names & FLASK_NAMES else "blueprint" if names & BLUEPRINT_NAMES else "cors" if names & CORS_NAMES else None
+        if kind is None and _names_a_class(node.func) and id(node) in assigned:
+            # ``app = MyApp(__name__)``: a subclass of Flask (or Blueprint, or
+            # CORS) perhaps; the link stage looks at the class's bases.
+            kind = "class"
         if kind is not None:
             assignment = assigned.get(id(node))
             if assignment is not None:
@@ -185,6 +189,12 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
             elif method in HOOK_METHODS and not isinstance(decorator, cst.Call):
                 hooks.append(HookSite(expression.value, function.name, function.scope, function.scope, decorator, index))
     return FlaskSites(tuple(creations), tuple(routes), tuple(registrations), tuple(hooks), tuple(helpers))
+
+
+def _names_a_class(func: cst.BaseExpression) -> bool:
+    """``MyApp`` or ``pkg.MyApp``: a CapWords name, as classes are named."""
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name[:1].isupper() and not name.isupper()
 
 
 def _keyword(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # imported when a module is parsed: a loader alone must not l
     from cors_lint.find.source import SourceIndex
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# Without a project marker, absolute imports are looked for this many folders up.
+MAX_PARENTS = 5
 
 
 def project_root(path: Path) -> Path:
@@ -65,6 +67,11 @@ class ModuleLoader:
                 self._roots[importer_path.parent] = project_root(importer_path)
             root = self._roots[importer_path.parent]
             bases = [root, root / "src", importer_path.parent]
+            if not any((root / marker).exists() for marker in PROJECT_MARKERS):
+                # No project marker: the app may be started from any folder above
+                # (``controller/Routes/x.py`` importing ``controller``, a
+                # namespace package without ``__init__.py``).
+                bases += list(importer_path.parents)[1:MAX_PARENTS]
         for base in bases:
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):

@@ -150,6 +150,9 @@ def _config_call(index: SourceIndex, call: CallSite) -> List[ConfigWrite]:
         return [ConfigWrite(app, call.scope, key, value, where, True, None, None, shared)] if key else []
     argument = node.args[0].value if len(node.args) == 1 and node.args[0].keyword is None else None
     if method == "from_object" and isinstance(argument, cst.Name):
+        # ``def create_app(config_class=Config)``: the factory's default.
+        argument = _parameter_default(index, argument, call.scope) or argument
+    if method == "from_object" and isinstance(argument, cst.Name):
         attributes = index.class_attributes(argument.value)
         if attributes is not None:
             return [write(key, value, index.span(target)) for key, value, target in attributes]
@@ -182,6 +185,18 @@ def _config_call(index: SourceIndex, call: CallSite) -> List[ConfigWrite]:
         else:
             writes.append(write(None, None, index.span(arg), f"config.{method}() of a value that is not a dict literal"))
     return writes
+
+
+def _parameter_default(index: SourceIndex, name: cst.Name, scope: str) -> Optional[cst.BaseExpression]:
+    """The default of the enclosing function's parameter ``name``, if it is one."""
+    owner, bindings = index.lookup(name.value, scope)
+    function = index.function(owner) if owner else None
+    if function is None or any(binding.kind != "other" for binding in bindings):
+        return None
+    for param in (*function.params.params, *function.params.kwonly_params):
+        if param.name.value == name.value and isinstance(param.default, cst.Name):
+            return param.default
+    return None
 
 
 def _short(code: str, method: str = "") -> str:

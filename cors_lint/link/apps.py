@@ -121,7 +121,7 @@ class Linker:
         apps = []
         for module in modules:
             for creation in module.flask.creations:
-                if creation.kind == "app":
+                if self.project.kind_of(module, creation) == "app":
                     ref = ObjectRef(module.path, creation.scope, creation.name, "app")
                     apps.append(self._app(ref, module, creation))
         return apps

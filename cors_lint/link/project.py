@@ -18,7 +18,15 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 import libcst as cst
 
 from cors_lint.evaluate.expressions import Evaluator
-from cors_lint.find.flask_sites import FlaskSites, HelperCall, find_flask_sites
+from cors_lint.find.flask_sites import (
+    BLUEPRINT_NAMES,
+    CORS_NAMES,
+    FLASK_NAMES,
+    Creation,
+    FlaskSites,
+    HelperCall,
+    find_flask_sites,
+)
 from cors_lint.find.modules import ModuleLoader
 from cors_lint.find.sites import Sites
 from cors_lint.find.source import SourceIndex
@@ -27,6 +35,8 @@ from cors_lint.find.visitor import find_sites
 # Following a name through more hops than this means something unusual (or a
 # generated maze): the name is left unresolved rather than followed forever.
 MAX_HOPS = 400
+# Classes derived from Flask, Blueprint or CORS through at most this many bases.
+MAX_CLASS_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,7 @@ class Project:
     def __init__(self, loader: ModuleLoader) -> None:
         self.loader = loader
         self._modules: Dict[Path, Optional[Module]] = {}
+        self._kinds: Dict[int, Optional[str]] = {}  # creations of project classes, by id: what they derive from
 
     def add(self, index: SourceIndex, file: Path) -> Module:
         """A module already parsed by the caller (a file being linted)."""
@@ -209,7 +220,33 @@ class Project:
     def _creation(self, module: Module, value: cst.BaseExpression) -> Optional[str]:
         for creation in module.flask.creations:
             if creation.call is value:
-                return creation.kind
+                return self.kind_of(module, creation)
+        return None
+
+    def kind_of(self, module: Module, creation: "Creation") -> Optional[str]:
+        """"app", "blueprint" or "cors" for an instance of Flask, Blueprint or
+        CORS, or of a project class derived from one of them."""
+        if creation.kind != "class":
+            return creation.kind
+        if id(creation) not in self._kinds:
+            self._kinds[id(creation)] = self._class_kind(module, creation.scope, creation.call.func, 0)
+        return self._kinds[id(creation)]
+
+    def _class_kind(self, module: Module, scope: str, expression: cst.BaseExpression, depth: int) -> Optional[str]:
+        if depth > MAX_CLASS_DEPTH:
+            return None
+        names = module.index.qualified_names(expression)
+        for kind, known in (("app", FLASK_NAMES), ("blueprint", BLUEPRINT_NAMES), ("cors", CORS_NAMES)):
+            if names & known:
+                return kind
+        found = self.definition(module, scope, expression)
+        if found is None or not isinstance(found[1], cst.ClassDef):
+            return None
+        class_module, definition = found
+        for base in definition.bases:
+            kind = self._class_kind(class_module, "", base.value, depth + 1)
+            if kind is not None:
+                return kind
         return None
 
     def _call_result(self, module: Module, scope: str, call: cst.Call, hops: int) -> List[Ref]:

@@ -96,7 +96,7 @@ class Writer:
 @dataclass(frozen=True)
 class Alternative:
     when: str
-    registration: Registration
+    registration: Optional[Registration]  # None: no flask-cors registration answers then
 
 
 @dataclass(frozen=True)
@@ -291,6 +291,8 @@ class _AppBuilder:
             label = f"init_app({site.app})"
         elif isinstance(site, ForeignInitAppCall):
             constructor = self.linker.cors_constructor(event)
+            if constructor is None and not self._may_be_cors(event):
+                return None  # ``db.init_app(app)``: another extension
             if constructor is None:
                 missing = Unknown("the CORS() object passed to init_app is not found in the project", site.where)
                 layers += (OptionLayer("CORS()", (), missing),)
@@ -304,6 +306,16 @@ class _AppBuilder:
         # The app as written at the call and the function it stands in, as the
         # module-level rules compare them (config written after it, CRS303).
         return extension_registration(label, site.where, site.app, site.scope, layers, on_blueprint, event.placement.branch)
+
+    def _may_be_cors(self, event: Event) -> bool:
+        """``x.init_app(app)`` where ``x`` is not found: a CORS object only if
+        its name says so (``cors``, ``ext.cors``); anything the project
+        defines (a class, another extension's instance) is not."""
+        site: ForeignInitAppCall = event.site  # type: ignore[assignment]
+        if self.linker.project.resolve(event.module, site.scope, site.receiver):
+            return False
+        names = event.module.index.qualified_names(site.receiver)
+        return any("cors" in name.lower() for name in names)
 
     def _on_blueprint(self, event: Event) -> bool:
         return any(event in self.linker.events_of(mount.blueprint) for mount in self.link.mounts)
@@ -398,7 +410,13 @@ def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
             decided_by.extend(_decided_by(candidate, scope))
         elif exclusive(registration.branch, candidate.branch):
             alternatives.append(Alternative(condition(candidate.branch) or "otherwise", candidate))
-    if registration is not None and registration.branch and alternatives:
+    if registration is not None and registration.branch:
+        # ``if cond: CORS(app)`` with no registration in the other arm: there
+        # the route has no flask-cors policy at all.
+        node, arm, decider = registration.branch[-1]
+        covered = any(other.registration is not None and any(n == node for n, _, _ in other.registration.branch) for other in alternatives)
+        if not covered and arm in (0, 1):
+            alternatives.append(Alternative(condition(((node, 1 - arm, decider),)), None))
         alternatives.insert(0, Alternative(condition(registration.branch), registration))
     # A hook that writes the header itself wins against flask-cors wherever it
     # writes: run first, flask-cors leaves the response alone; run after, its

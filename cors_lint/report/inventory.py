@@ -107,7 +107,7 @@ def route_object(route: RoutePolicy) -> Dict[str, Any]:
 
 
 def _first_scope(registration) -> Optional[Scope]:
-    return registration.scopes[0] if registration.scopes else None
+    return registration.scopes[0] if registration is not None and registration.scopes else None
 
 
 def render_json(apps: Sequence[AppPolicy], version: str) -> str:
@@ -138,6 +138,9 @@ def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = ()) -> str:
             lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         for route in app.routes:
             for alternative in route.alternatives:
+                if alternative.registration is None:
+                    lines.append(f"  {_rule_text(route)}: {alternative.when}: no flask-cors policy")
+                    continue
                 origins = _origins_text(options_object(_first_scope(alternative.registration)))
                 lines.append(f"  {_rule_text(route)}: {alternative.when}: origins {origins}")
         lines.append("")

@@ -1,0 +1,3 @@
+class Config:
+    CORS_ORIGINS = ["https://subs.example.com"]
+    CORS_SUPPORTS_CREDENTIALS = True
