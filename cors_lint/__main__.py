@@ -1,3 +1,3 @@
-from cors_lint.cli import main
+from cors_lint.entry import main
 
-main(prog_name="cors-lint")
+main()

@@ -71,7 +71,8 @@ def main(
     """Check the flask-cors configuration of Flask code under PATHS.
 
     Settings come from the nearest pyproject.toml with a [tool.cors-lint]
-    table; command-line options replace them.
+    table; command-line options replace them. `cors-lint policy --help`
+    describes the per-route inventory.
 
     Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage,
     configuration or internal error.

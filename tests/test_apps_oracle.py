@@ -91,7 +91,6 @@ def disagreements(app_dir: Path) -> List[str]:
         real_routes = {
             (rule.rule, rule.endpoint, tuple(sorted(rule.methods or ())))
             for rule in app.url_map.iter_rules()
-            if rule.endpoint != "static"
         }
         predicted_routes = {(r.rule, r.endpoint, r.methods) for r in app_policy.routes}
         if real_routes != predicted_routes:

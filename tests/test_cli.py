@@ -208,3 +208,30 @@ def test_docs_rules_md_is_generated_from_the_rules() -> None:
 
 def test_readme_rule_table_is_current() -> None:
     assert rule_table(ALL_RULES) in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_policy_subcommand_prints_the_inventory_in_both_forms() -> None:
+    app = str(ROOT / "tests" / "apps" / "a05_nested_blueprints")
+    text = cors_lint("policy", app)
+    assert text.returncode == 0
+    assert b"/api/threads/<int:thread_id>" in text.stdout and b"flask-cors" in text.stdout
+    document = json.loads(cors_lint("policy", "--format", "json", app).stdout)
+    (only,) = document["apps"]
+    rules = [route["rule"] for route in only["routes"]]
+    assert rules == sorted(rules) and "/api/status" in rules
+    status = next(route for route in only["routes"] if route["rule"] == "/api/status")
+    assert status["cors"] == "flask-cors" and status["options"]["origins"] == ["https://forum.example.com"]
+    assert status["options"]["supports_credentials"] is True and status["endpoint"] == "api.status"
+    assert cors_lint("policy", "--format", "json", app).stdout == cors_lint("policy", "--format", "json", app).stdout
+
+
+def test_policy_subcommand_filters_apps_and_refuses_unknown_ones() -> None:
+    app_dir = ROOT / "tests" / "apps" / "a09_branches"
+    listed = json.loads(cors_lint("policy", "--format", "json", str(app_dir)).stdout)
+    label = listed["apps"][0]["app"]
+    chosen = json.loads(cors_lint("policy", "--format", "json", "--app", label, str(app_dir)).stdout)
+    assert [app["app"] for app in chosen["apps"]] == [label]
+    refused = cors_lint("policy", "--app", "nowhere.py:app", str(app_dir))
+    assert refused.returncode == 2 and b"no app" in refused.stderr
+    missing = cors_lint("policy", str(app_dir / "missing"))
+    assert missing.returncode == 2 and b"Traceback" not in missing.stderr

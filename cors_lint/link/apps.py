@@ -392,15 +392,12 @@ def _view_class_methods(project: Project, module: Module, site: RouteSite) -> Op
 
 
 def _has_static_folder(module: Module, creation: Creation) -> bool:
-    """Flask adds ``/static/<path:filename>`` when the app's static folder
-    exists (``static`` next to the module unless ``static_folder`` says else)."""
-    folder: Union[str, None, Unknown] = "static"
+    """Flask adds ``/static/<path:filename>`` unless ``static_folder=None``
+    (whether the folder exists does not matter)."""
     for arg in creation.call.args:
         if arg.keyword is not None and arg.keyword.value == "static_folder":
-            folder = _text(module, arg.value)
-    if not isinstance(folder, str):
-        return False
-    return (module.file.parent / folder).is_dir()
+            return _text(module, arg.value) is not None
+    return True
 
 
 __all__: Sequence[str] = ("AppLink", "Event", "Linker", "Mount", "Placement", "RouteLink")

@@ -29,6 +29,7 @@ from cors_lint.find.branches import condition, exclusive
 from cors_lint.find.flask_sites import HookSite
 from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
 from cors_lint.link.apps import AppLink, Event, Linker, Placement, RouteLink
+from cors_lint.link.project import ObjectRef
 from cors_lint.link.configs import NamedConfig, named_configs
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import ComputedOptions, Headers
@@ -50,6 +51,8 @@ from cors_lint.model.policy import (
     extension_registration,
     option_layer,
 )
+
+STATIC_RULE = "/static/<path:filename>"
 
 # Sample values for converters: a rule's path as a request would have it.
 _CONVERTER_SAMPLES = {
@@ -254,6 +257,8 @@ class _AppBuilder:
                     decorators[id(decorator)] = self._decorator(route, decorator)
             if with_routes:
                 routes.append(self._route(route, registrations, decorators))
+        if with_routes and self.link.static_route:
+            routes.append(self._static_route(registrations))
         every = list(registrations.values()) + list(decorators.values())
         every.sort(key=lambda registration: (registration.where.path, registration.where))
         routes.sort(key=_route_order)
@@ -337,7 +342,18 @@ class _AppBuilder:
         active = [decorators[id(d)] for d in route.decorators if decorators[id(d)].inactive is None]
         for registration in active[:1]:
             writers.append(Writer("decorator", registration))
-        owners = list(reversed(route.blueprints)) + [self.link.ref]
+        writers += self._hook_writers(list(reversed(route.blueprints)) + [self.link.ref], registrations)
+        return _route_policy(route.rule, route.endpoint, route.methods, route.site.where, tuple(writers))
+
+    def _static_route(self, registrations: Dict[int, Registration]) -> RoutePolicy:
+        """Flask's ``/static/<path:filename>``, answered by the app's hooks."""
+        writers = self._hook_writers([self.link.ref], registrations)
+        return _route_policy(STATIC_RULE, "static", ("GET", "HEAD", "OPTIONS"), self.link.creation.where, tuple(writers))
+
+    def _hook_writers(self, owners: List[ObjectRef], registrations: Dict[int, Registration]) -> List[Writer]:
+        """The after_request functions of the owners (innermost blueprint
+        first, the app last), each owner's last-registered first."""
+        writers: List[Writer] = []
         for owner in owners:
             for event in reversed(self._after_request(owner)):
                 if id(event) in registrations:
@@ -346,7 +362,7 @@ class _AppBuilder:
                     hook = self._hand_written(event)
                     if hook is not None:
                         writers.append(Writer("hand-written", hook=hook))
-        return _route_policy(route, tuple(writers))
+        return writers
 
     def _after_request(self, owner) -> List[Event]:
         """The owner's after_request functions in registration order: its
@@ -384,8 +400,13 @@ def _named_config_entries(event: Event, config: NamedConfig) -> List[ConfigEntry
     return entries
 
 
-def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
-    where = route.site.where
+def _route_policy(
+    rule: Union[str, Unknown],
+    endpoint: Union[str, Unknown],
+    methods: Union[Tuple[str, ...], Unknown],
+    where: Span,
+    writers: Tuple[Writer, ...],
+) -> RoutePolicy:
     decided_by: List[Span] = []
     reason = None
     deciding: Optional[Scope] = None
@@ -393,7 +414,7 @@ def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
     unknown: Tuple[str, ...] = ()
     alternatives: List[Alternative] = []
     kind = "none"
-    path = sample_path(route.rule) if isinstance(route.rule, str) else None
+    path = sample_path(rule) if isinstance(rule, str) else None
     first_hand = next((i for i, writer in enumerate(writers) if writer.kind == "hand-written"), None)
     for writer in writers:
         if writer.kind == "hand-written":
@@ -434,9 +455,9 @@ def _route_policy(route: RouteLink, writers: Tuple[Writer, ...]) -> RoutePolicy:
     if registration is not None and registration.kind == "decorator":
         on_error = _error_scope(writers, path)
     return RoutePolicy(
-        route.rule,
-        route.endpoint,
-        route.methods,
+        rule,
+        endpoint,
+        methods,
         where,
         kind,
         writers,
