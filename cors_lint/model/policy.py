@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Tuple
 
 from cors_lint.find.branches import Branch, exclusive  # noqa: F401 - rules compare branches through the model
 from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value, first_unknown
@@ -166,6 +166,7 @@ class Policy:
     config: Tuple[ConfigEntry, ...] = ()
     handwritten: Tuple["FunctionHeaders", ...] = ()  # CORS headers written by hand, per function
     hook_conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors, from the app model
+    config_reads: FrozenSet[str] = frozenset()  # CORS_* keys the module's own code reads from app.config
 
     @property
     def active(self) -> Tuple[Registration, ...]:
@@ -267,7 +268,13 @@ def build_policy(
     from cors_lint.model.headers import build_header_policy
 
     here = tuple(conflict for conflict in conflicts if conflict.where.path == evaluator.index.path)
-    return Policy(tuple(registrations), config, build_header_policy(sites.header_writes, evaluator), here)
+    reads = frozenset(CONFIG_READ.findall(evaluator.index.text)) if "CORS_" in evaluator.index.text else frozenset()
+    return Policy(tuple(registrations), config, build_header_policy(sites.header_writes, evaluator), here, reads)
+
+
+# ``app.config.get("CORS_X")`` or ``app.config["CORS_X"]`` read (not written) by
+# the app's own code: a key the app uses itself, though flask-cors does not.
+CONFIG_READ = re.compile(r"""config(?:\.get\(\s*|\[\s*)[rRuU]?['"](CORS_\w+)['"](?!\s*\]\s*=[^=])""")
 
 
 def config_entries(write: ConfigWrite, evaluator: Evaluator) -> List[ConfigEntry]:

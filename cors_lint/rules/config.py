@@ -28,8 +28,8 @@ _MEANT = {
 def check_unknown_config_key(policy: Policy) -> Iterator[Finding]:
     for entry in policy.config:
         key = entry.key
-        if key is None or not key.startswith("CORS_") or key in flaskcors.CONFIG_OPTIONS:
-            continue
+        if key is None or not key.startswith("CORS_") or key in flaskcors.CONFIG_OPTIONS or key in policy.config_reads:
+            continue  # a key the app reads itself (``app.config.get(KEY)``) is the app's own setting
         meant = _MEANT.get(key) or next(iter(difflib.get_close_matches(key, flaskcors.CONFIG_OPTIONS, n=1, cutoff=0.7)), None)
         hint = f" (did you mean {meant}?)" if meant else ""
         yield UNKNOWN_CONFIG_KEY.finding(entry.where, f"flask-cors never reads {key}{hint}: this setting has no effect")
