@@ -149,13 +149,9 @@ def _selected(findings: List[Finding], select: Sequence[str], ignore: Sequence[s
 
 
 def _placed(finding: Finding, path: str) -> Finding:
-    """Reported in the file where the offending value is written; a value
-    from an imported module says which file uses it."""
-    if finding.where.path and finding.where.path != path:
-        return dataclasses.replace(
-            finding, path=finding.where.path, message=f"{finding.message} (the value is used in {path})"
-        )
-    return dataclasses.replace(finding, path=path)
+    """Reported in the file where the offending value is written; its
+    related locations say which registration uses it."""
+    return dataclasses.replace(finding, path=finding.where.path or path)
 
 
 def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> List[Finding]:
@@ -255,7 +251,7 @@ def _analyse_group(
             continue
         try:
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
-            found = _apply_noqa(_with_conditions(check_policy(policy), policy), member.index, loader)
+            found = _apply_noqa(_in_context(check_policy(policy), policy, member.path), member.index, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
         placed = [_placed(finding, member.path) for finding in found]
@@ -297,14 +293,15 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
     return silenced
 
 
-def _with_conditions(findings: List[Finding], policy: "Policy") -> List[Finding]:
-    """A finding that holds only in one arm of an ``if``/``else`` (or ``try``/
-    ``except``) says under which condition."""
-    branched = [registration for registration in policy.registrations if registration.branch]
-    if not branched or not findings:
+def _in_context(findings: List[Finding], policy: "Policy", path: str) -> List[Finding]:
+    """Each finding with the registrations that use its value (its related
+    locations, when it is written elsewhere), and the condition it holds
+    under when those stand in one arm of an ``if``/``else``."""
+    if not findings or not policy.registrations:
         return findings
     from cors_lint.evaluate.values import walk
     from cors_lint.find.branches import condition
+    from cors_lint.findings import Related
 
     def places(registration) -> set:
         spans = {registration.where}
@@ -320,7 +317,16 @@ def _with_conditions(findings: List[Finding], policy: "Policy") -> List[Finding]
         conditions = {condition(registration.branch) for registration in users}
         if users and len(conditions) == 1 and "" not in conditions:
             finding = dataclasses.replace(finding, message=f"{finding.message} ({conditions.pop()})")
-        marked.append(finding)
+        related = tuple(
+            sorted(
+                {
+                    Related(user.where.path or path, user.where.line, user.where.column, f"used by {user.label}")
+                    for user in users
+                    if user.where != finding.where
+                }
+            )
+        )
+        marked.append(dataclasses.replace(finding, related=related) if related else finding)
     return marked
 
 

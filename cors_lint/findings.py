@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from typing import Iterable, List, Optional, Sequence, Tuple
@@ -22,6 +23,17 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
+@dataclass(frozen=True, order=True)
+class Related:
+    """A place that makes a finding live: the registration that uses the
+    offending value."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -32,6 +44,7 @@ class Finding:
     witness: Optional[str] = None
     path: str = ""
     suppressed_by: Optional[int] = None  # line of the ``# noqa`` comment that silences it
+    related: Tuple[Related, ...] = ()
 
     def sort_key(self) -> Tuple:
         return (self.path, self.where, self.code, self.message)
@@ -41,11 +54,16 @@ def deduplicate(findings: Iterable[Finding]) -> List[Finding]:
     """One finding per code, place and witness: the same origin list shared by
     several resources is reported once, at its most severe."""
     best = {}
+    related: dict = {}
     for finding in findings:
         key = (finding.path, finding.code, finding.where, finding.witness)
+        related.setdefault(key, set()).update(finding.related)
         if key not in best or finding.severity > best[key].severity:
             best[key] = finding
-    return sorted(best.values(), key=Finding.sort_key)
+    return sorted(
+        (dataclasses.replace(finding, related=tuple(sorted(related[key]))) for key, finding in best.items()),
+        key=Finding.sort_key,
+    )
 
 
 def code_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:

@@ -38,7 +38,9 @@ class Plugin:
             if finding.suppressed_by is not None or os.path.normpath(finding.path) != here:
                 continue
             witness = f" (witness: {finding.witness})" if finding.witness else ""
-            yield finding.where.line, finding.where.column - 1, f"{finding.code} {finding.message}{witness}", type(self)
+            # flake8 has one line per finding: the registrations that use a value written here go in it.
+            used = "".join(f" ({related.message} at {related.path}:{related.line})" for related in finding.related)
+            yield finding.where.line, finding.where.column - 1, f"{finding.code} {finding.message}{witness}{used}", type(self)
 
 
 def _may_hold_cors_values(source: str) -> bool:

@@ -21,6 +21,10 @@ def finding_object(finding: Finding) -> dict:
         "end_column": finding.where.end_column,
         "message": finding.message,
         "witness": finding.witness,
+        "related": [
+            {"path": related.path, "line": related.line, "column": related.column, "message": related.message}
+            for related in finding.related
+        ],
         **extra,
     }
 

@@ -44,11 +44,15 @@ def artifact_uri(path: str) -> str:
         return absolute.as_uri()
 
 
+def _artifact(path: str) -> Dict:
+    uri = artifact_uri(path)
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"} if not uri.startswith("file:") else {"uri": uri}
+
+
 def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
     message = finding.message + (f" Witness: {finding.witness}" if finding.witness else "")
     where = finding.where
-    uri = artifact_uri(finding.path)
-    location = {"uri": uri, "uriBaseId": "%SRCROOT%"} if not uri.startswith("file:") else {"uri": uri}
+    location = _artifact(finding.path)
     entry: Dict = {
         "ruleId": finding.code,
         "ruleIndex": rule_index[finding.code],
@@ -69,6 +73,18 @@ def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
         ],
         "properties": {"witness": finding.witness},
     }
+    if finding.related:
+        entry["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": _artifact(related.path),
+                    "region": {"startLine": related.line, "startColumn": related.column},
+                },
+                "message": {"text": related.message},
+            }
+            for number, related in enumerate(finding.related)
+        ]
     if finding.suppressed_by is not None:
         entry["suppressions"] = [{"kind": "inSource", "justification": f"# noqa on line {finding.suppressed_by}"}]
     return entry

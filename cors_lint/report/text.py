@@ -25,6 +25,8 @@ def format_finding(finding: Finding) -> List[str]:
     ]
     if finding.witness is not None:
         lines.append(f"    witness: {escape(finding.witness)}")
+    for related in finding.related:
+        lines.append(f"    {escape(related.message)} at {escape(related.path)}:{related.line}")
     return lines
 
 
