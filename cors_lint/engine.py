@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cors_lint.findings import Finding
     from cors_lint.link.project import Project
     from cors_lint.model.application import ApplicationModel
-    from cors_lint.model.policy import Policy
+    from cors_lint.model.policy import LinkedRegistrations, Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
 
@@ -247,7 +247,9 @@ def _analyse_group(
     model = _application_model(project)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     for member, module in zip(parsed, modules):
-        if not member.checked:
+        # A module that does not import flask_cors may still hold a registration
+        # (``cors.init_app(app)`` with ``cors`` from extensions.py).
+        if not member.checked and not _holds_registration(module, linked):
             continue
         try:
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
@@ -259,6 +261,11 @@ def _analyse_group(
             placed = [finding for finding in placed if finding.path in reported]
         findings.extend(placed)
     return findings
+
+
+def _holds_registration(module, linked: "LinkedRegistrations") -> bool:
+    sites = module.sites
+    return any(site.where in linked for site in (*sites.foreign_init_apps, *sites.init_apps, *sites.extensions))
 
 
 def _application_model(project: "Project") -> "Optional[ApplicationModel]":
@@ -299,6 +306,9 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str) -> List[Fi
     under when those stand in one arm of an ``if``/``else``."""
     if not findings or not policy.registrations:
         return findings
+    elsewhere = any(finding.where.path not in ("", path) for finding in findings)
+    if not elsewhere and not any(registration.branch for registration in policy.registrations):
+        return findings  # nothing to say: the common case, kept cheap
     from cors_lint.evaluate.values import walk
     from cors_lint.find.branches import condition
     from cors_lint.findings import Related

@@ -29,7 +29,8 @@ def project_root(path: Path) -> Path:
     """The nearest directory above ``path`` that holds a project marker, else
     the top of the file's package."""
     for directory in path.parents:
-        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+        # A package's own ``setup.py`` (a views module so named) marks no project.
+        if any((directory / marker).exists() for marker in PROJECT_MARKERS) and not (directory / "__init__.py").exists():
             return directory
     top = path.parent
     while (top / "__init__.py").exists() and top.parent != top:
@@ -67,7 +68,7 @@ class ModuleLoader:
                 self._roots[importer_path.parent] = project_root(importer_path)
             root = self._roots[importer_path.parent]
             bases = [root, root / "src", importer_path.parent]
-            if not any((root / marker).exists() for marker in PROJECT_MARKERS):
+            if not any((root / marker).exists() for marker in PROJECT_MARKERS) or (root / "__init__.py").exists():
                 # No project marker: the app may be started from any folder above
                 # (``controller/Routes/x.py`` importing ``controller``, a
                 # namespace package without ``__init__.py``).

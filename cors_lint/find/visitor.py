@@ -49,7 +49,7 @@ def find_sites(index: SourceIndex) -> Sites:
             shared = bool(node.args) and index.refers_to_module_level(node.args[0].value)
             extensions[id(node)] = ExtensionCall(index.span(node), app, options, call.scope, shared, call.branch)
         elif names & DECORATOR_NAMES:
-            arguments = tuple(_argument(index, arg) for arg in node.args)
+            arguments = tuple(argument(index, arg) for arg in node.args)
             decorators.append(DecoratorCall(index.span(node), call.decorates, arguments, call.scope))
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "init_app":
             init_app_calls.append(call)
@@ -66,7 +66,9 @@ def find_sites(index: SourceIndex) -> Sites:
         if constructor is not None:
             shared = bool(call.node.args) and index.refers_to_module_level(call.node.args[0].value)
             init_apps.append(InitAppCall(index.span(call.node), app, options, constructor, call.scope, shared, call.branch))
-        elif _imported_name(index, receiver):
+        elif isinstance(receiver, (cst.Name, cst.Attribute)) and not index.qualified_names(receiver) & EXTENSION_NAMES:
+            # Which object this is (a CORS() of another module, a subclass of
+            # CORS, another extension) is the link stage's question.
             foreign.append(ForeignInitAppCall(index.span(call.node), app, options, receiver, call.scope, call.branch))
     ordered = sorted(extensions.values(), key=lambda site: site.where)
     config_writes.extend(_config_items(index))
@@ -84,14 +86,6 @@ def find_sites(index: SourceIndex) -> Sites:
         frozenset(blueprints),
         tuple(find_header_writes(index)),
         tuple(foreign),
-    )
-
-
-def _imported_name(index: SourceIndex, receiver: cst.BaseExpression) -> bool:
-    """Is ``cors`` in ``cors.init_app`` a name imported from another module
-    (which may hold a ``CORS()`` instance)?"""
-    return isinstance(receiver, (cst.Name, cst.Attribute)) and bool(index.qualified_names(receiver)) and not (
-        index.qualified_names(receiver) & {"flask_cors.CORS"}
     )
 
 
@@ -257,11 +251,11 @@ def _split_app(
                 if blueprints is not None and _is_blueprint(index, arg.value):
                     blueprints.add(app)
         else:
-            options.append(_argument(index, arg))
+            options.append(argument(index, arg))
     return app, tuple(options)
 
 
-def _argument(index: SourceIndex, arg: cst.Arg) -> Argument:
+def argument(index: SourceIndex, arg: cst.Arg) -> Argument:
     name = arg.keyword.value if arg.keyword is not None else None
     star = arg.star if isinstance(arg.star, str) else ""
     return Argument(name, arg.value, star, index.span(arg))

@@ -13,7 +13,9 @@ elsewhere are not.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -22,6 +24,7 @@ from cors_lint.evaluate.values import Known, Sequence as SequenceValue, Span, Un
 from cors_lint.find.branches import Branch
 from cors_lint.find.flask_sites import BlueprintRegistration, Creation, HookSite, RouteSite
 from cors_lint.find.sites import ConfigWrite, DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
+from cors_lint.find.visitor import argument
 from cors_lint.link.project import MAX_HOPS, FunctionRef, Module, ObjectRef, ParamRef, Project, argument_for
 
 # Apps and blueprints nest at most this deep (a blueprint registered on itself
@@ -113,6 +116,7 @@ class Linker:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._index = _Index()
+        self._imported: Optional[Set[Path]] = None  # files some module of the project imports
 
     def link(self) -> List[AppLink]:
         modules = self.project.modules()
@@ -183,9 +187,11 @@ class Linker:
     def _app(self, ref: ObjectRef, module: Module, creation: Creation) -> AppLink:
         mounts = self._mounts(ref, None, (), 0)
         owners = [ref] + [mount.blueprint for mount in mounts]
-        routes = [self._route(event, None) for event in self._index.of(ref, RouteSite)]
+        routes = [self._route(event, None) for event in self._index.of(ref, RouteSite) if self._runs(event, ref)]
         for mount in mounts:
-            routes.extend(self._route(event, mount) for event in self._index.of(mount.blueprint, RouteSite))
+            routes.extend(
+                self._route(event, mount) for event in self._index.of(mount.blueprint, RouteSite) if self._runs(event, mount.blueprint)
+            )
         registrations = [
             event
             for owner in owners
@@ -207,6 +213,26 @@ class Linker:
             static_route=_has_static_folder(module, creation),
         )
 
+    def _runs(self, event: Event, owner: ObjectRef) -> bool:
+        """A route declared in another module than its app or blueprint exists
+        only if something imports that module (Flask never sees the others)."""
+        if event.module.path == owner.path:
+            return True
+        if self._imported is None:
+            self._imported = self._imported_files()
+        return event.module.file in self._imported
+
+    def _imported_files(self) -> Set[Path]:
+        from cors_lint.link.components import imported_names
+
+        found: Set[Path] = set()
+        for module in self.project.modules():
+            for name in set(imported_names(module.index.text.encode("utf-8", "replace"))):
+                located = self.project.loader.locate(str(module.file), name)
+                if located is not None:
+                    found.add(Path(os.path.abspath(located)))
+        return found
+
     def events_of(self, ref: ObjectRef) -> List[Event]:
         """Everything that acts on one object (app or blueprint)."""
         return self._index.events.get(ref, [])
@@ -220,9 +246,14 @@ class Linker:
         for ref in self.project.resolve(event.module, site.scope, site.receiver):
             module = self.project.by_path(ref.path) if isinstance(ref, ObjectRef) and ref.kind == "cors" else None
             creation = _creation_of(module, ref) if module is not None else None  # type: ignore[arg-type]
-            for extension in module.sites.extensions if module is not None and creation is not None else ():
-                if extension.where == creation.where:  # type: ignore[union-attr]
+            if module is None or creation is None:
+                continue
+            for extension in module.sites.extensions:
+                if extension.where == creation.where:
                     return module, extension
+            # An instance of a CORS subclass: its constructor's arguments are the options.
+            arguments = tuple(argument(module.index, arg) for arg in creation.call.args if arg.keyword is not None or arg.star)
+            return module, ExtensionCall(creation.where, None, arguments, creation.scope)
         return None
 
     def _mounts(self, owner: ObjectRef, parent: Optional[Mount], chain: Tuple[ObjectRef, ...], depth: int) -> List[Mount]:

@@ -73,6 +73,10 @@ class ClassRef:
 
 Ref = Union[ObjectRef, ParamRef, FunctionRef, ClassRef]
 
+# What ``assigned_call`` answers for a name bound to something that is surely
+# not a flask-cors object: a project module, or an object of a library.
+NOT_CORS = cst.Call(cst.Name("not_cors"))
+
 
 class Module:
     """One parsed module and the finder's facts about it (computed once)."""
@@ -264,6 +268,37 @@ class Project:
                         if isinstance(ref, ObjectRef)
                     )
         return _unique(refs)
+
+    def assigned_call(self, module: Module, scope: str, expression: cst.BaseExpression, hops: int = 0) -> Optional[cst.Call]:
+        """The call a name was assigned from (``db = SQLAlchemy()``), through
+        imports; ``NOT_CORS`` for a module or a library's object; None when it
+        is bound otherwise (a loop variable) or not found."""
+        if hops > MAX_HOPS:
+            return None
+        if isinstance(expression, cst.Attribute):
+            for qualified in sorted(module.index.qualified_names(expression)):
+                dotted, _, name = qualified.rpartition(".")
+                target = self.imported_module(module, dotted) if dotted else None
+                if target is not None:
+                    return self.assigned_call(target, "", cst.Name(name), hops + 1)
+            return None
+        if not isinstance(expression, cst.Name):
+            return None
+        _, bindings = module.index.lookup(expression.value, scope)
+        if len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        if binding.kind == "assign" and isinstance(binding.value, cst.Call):
+            return binding.value
+        if binding.kind == "import" and binding.qualified_name:
+            if self.imported_module(module, binding.qualified_name) is not None:
+                return NOT_CORS  # a module of the project (``handlers.init_app(app)``)
+            dotted, _, name = binding.qualified_name.rpartition(".")
+            target = self.imported_module(module, dotted or ".")
+            if target is not None:
+                return self.assigned_call(target, "", cst.Name(name), hops + 1)
+            return NOT_CORS  # an object of a library outside the project
+        return None
 
     def definition(self, module: Module, scope: str, expression: cst.BaseExpression) -> Optional[Tuple[Module, cst.CSTNode]]:
         """The function or class an expression names, wherever it is defined."""

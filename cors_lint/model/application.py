@@ -25,7 +25,7 @@ import libcst as cst
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from cors_lint.evaluate.values import Span, Unknown
-from cors_lint.find.branches import condition, exclusive
+from cors_lint.find.branches import Branch, condition, exclusive
 from cors_lint.find.flask_sites import HookSite
 from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
 from cors_lint.link.apps import AppLink, Event, Linker, Placement, RouteLink
@@ -313,14 +313,21 @@ class _AppBuilder:
         return extension_registration(label, site.where, site.app, site.scope, layers, on_blueprint, event.placement.branch)
 
     def _may_be_cors(self, event: Event) -> bool:
-        """``x.init_app(app)`` where ``x`` is not found: a CORS object only if
-        its name says so (``cors``, ``ext.cors``); anything the project
-        defines (a class, another extension's instance) is not."""
+        """``x.init_app(app)`` whose ``CORS(...)`` call is not found: an instance
+        of a CORS subclass is one; another extension's instance (``db =
+        SQLAlchemy()``) or a class is not; an object the tool cannot follow
+        (a loop variable, a call's result) may be, and so is unknown."""
         site: ForeignInitAppCall = event.site  # type: ignore[assignment]
-        if self.linker.project.resolve(event.module, site.scope, site.receiver):
+        project = self.linker.project
+        refs = project.resolve(event.module, site.scope, site.receiver)
+        if any(isinstance(ref, ObjectRef) and ref.kind == "cors" for ref in refs):
+            return True
+        if refs:
             return False
         names = event.module.index.qualified_names(site.receiver)
-        return any("cors" in name.lower() for name in names)
+        if any("cors" in name.lower() for name in names):
+            return True
+        return project.assigned_call(event.module, site.scope, site.receiver) is None
 
     def _on_blueprint(self, event: Event) -> bool:
         return any(event in self.linker.events_of(mount.blueprint) for mount in self.link.mounts)
@@ -432,12 +439,9 @@ def _route_policy(
         elif exclusive(registration.branch, candidate.branch):
             alternatives.append(Alternative(condition(candidate.branch) or "otherwise", candidate))
     if registration is not None and registration.branch:
-        # ``if cond: CORS(app)`` with no registration in the other arm: there
-        # the route has no flask-cors policy at all.
-        node, arm, decider = registration.branch[-1]
-        covered = any(other.registration is not None and any(n == node for n, _, _ in other.registration.branch) for other in alternatives)
-        if not covered and arm in (0, 1):
-            alternatives.append(Alternative(condition(((node, 1 - arm, decider),)), None))
+        none_arm = _uncovered_arm(registration, alternatives)
+        if none_arm is not None:
+            alternatives.append(Alternative(condition(none_arm), None))
         alternatives.insert(0, Alternative(condition(registration.branch), registration))
     # A hook that writes the header itself wins against flask-cors wherever it
     # writes: run first, flask-cors leaves the response alone; run after, its
@@ -469,6 +473,20 @@ def _route_policy(
         tuple(dict.fromkeys(decided_by)),
         on_error,
     )
+
+
+def _uncovered_arm(registration: Registration, alternatives: List[Alternative]) -> Optional[Branch]:
+    """``if cond: CORS(app)`` with nothing in the other arm: the branch under
+    which no flask-cors registration answers (the outermost such ``if``, with
+    the conditions that lead to it)."""
+    others = [alternative.registration.branch for alternative in alternatives if alternative.registration is not None]
+    for depth, (node, arm, decider) in enumerate(registration.branch):
+        if arm not in (0, 1) or isinstance(decider, str):
+            continue  # a try/except arm: its other side is not "the condition is false"
+        other_arm = 1 - arm
+        if not any(any(n == node and a == other_arm for n, a, _ in branch) for branch in others):
+            return registration.branch[:depth] + ((node, other_arm, decider),)
+    return None
 
 
 def _error_scope(writers: Tuple[Writer, ...], path: Optional[str]) -> Optional[Scope]:
@@ -540,18 +558,36 @@ class CannotPredict(Exception):
     """Part of the route's policy is unknown, so the answer is too."""
 
 
-def predict_route(route: RoutePolicy, path: str, method: str, request_headers: Mapping[str, str]) -> Headers:
+def predict_route(
+    route: RoutePolicy, path: str, method: str, request_headers: Mapping[str, str], error: Optional[bool] = None
+) -> Headers:
     """The CORS headers of the response, as (name, value) pairs in the order
     they are added; a hand-written ``headers[...] =`` replaces the value.
     Where registrations are alternatives (if/else arms), the arm of the
-    route's deciding registration is followed."""
+    route's deciding registration is followed.
+
+    With ``error`` the view raised (an ``abort(404)``; by default, a GET of
+    the static route's sample file, which does not exist): flask-cors's wrapped
+    exception handlers answer first, each app-level registration with
+    ``intercept_exceptions`` in the order they were made, and the view's
+    decorator never runs; the ``after_request`` functions follow as usual."""
     headers: List[Tuple[str, str]] = []
     evaluated = False
-    for writer in route.writers:
-        if writer.registration is not None and route.registration is not None and exclusive(
-            writer.registration.branch, route.registration.branch
-        ):
-            continue  # another arm of the if/else than the one the policy follows
+    if error is None:  # Flask answers OPTIONS itself; other methods look for the file
+        error = route.endpoint == "static" and method != "OPTIONS"
+    writers = [writer for writer in route.writers if not _other_arm(writer, route)]
+    if error:
+        writers = [writer for writer in writers if writer.kind != "decorator"]
+        for writer in reversed(writers):
+            registration = writer.registration
+            if writer.kind != "extension" or registration is None or registration.on_blueprint:
+                continue
+            if any(name == flaskcors.ACL_ORIGIN for name, _ in headers):
+                break
+            scope, why = _scope_for(registration, path)
+            if scope is not None and why is None and scope.computed is not None and scope.computed.intercept_exceptions:
+                headers.extend(_answer(registration, path, method, request_headers))
+    for writer in writers:
         if writer.kind == "decorator":
             assert writer.registration is not None
             headers.extend(_answer(writer.registration, path, method, request_headers))
@@ -565,6 +601,14 @@ def predict_route(route: RoutePolicy, path: str, method: str, request_headers: M
             assert writer.hook is not None
             headers = _hand_written_answer(writer.hook, headers, request_headers)
     return tuple(headers)
+
+
+def _other_arm(writer: Writer, route: RoutePolicy) -> bool:
+    """Another arm of the if/else than the one the policy follows."""
+    registration = writer.registration
+    return registration is not None and route.registration is not None and exclusive(
+        registration.branch, route.registration.branch
+    )
 
 
 def _hand_written_answer(
