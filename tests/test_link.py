@@ -1,0 +1,166 @@
+"""The link stage on shapes seen in public applications: what is an app, what
+is a CORS registration, which routes exist, which arm of an ``if`` holds."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Dict
+
+from cors_lint import lint_paths
+from cors_lint.applications import analyse_paths
+from cors_lint.find.modules import project_root
+
+
+def _project(root: Path, files: Dict[str, str]) -> Path:
+    (root / "setup.cfg").write_text("")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def _routes(root: Path) -> Dict[str, str]:
+    (app,) = analyse_paths([str(root)]).model.apps
+    return {route.rule: route.cors for route in app.routes if route.endpoint != "static"}
+
+
+def test_an_extension_that_cannot_be_followed_makes_the_policy_unknown(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ext.py": "from flask_cors import CORS\n\ncors = CORS()\ndb = object()\n",
+            "pkg/app.py": """\
+                from flask import Flask
+                from pkg.ext import cors, db
+
+
+                def create_app():
+                    app = Flask(__name__)
+                    for extension in (db, cors):
+                        extension.init_app(app)
+
+                    @app.route("/x")
+                    def x():
+                        return "x"
+
+                    return app
+                """,
+        },
+    )
+    assert _routes(root) == {"/x": "unknown"}
+
+
+def test_another_extensions_init_app_is_not_a_registration(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/models.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+            "pkg/app.py": """\
+                from flask import Flask
+                from pkg.models import db
+
+
+                def create_app():
+                    app = Flask(__name__)
+                    db.init_app(app)
+
+                    @app.route("/x")
+                    def x():
+                        return "x"
+
+                    return app
+                """,
+        },
+    )
+    assert _routes(root) == {"/x": "none"}
+
+
+def test_an_instance_of_a_cors_subclass_registers_cors(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ext.py": "from flask_cors import CORS\n\n\nclass AppCORS(CORS):\n    pass\n\n\ncors = AppCORS()\n",
+            "pkg/app.py": """\
+                from flask import Flask
+                from pkg.ext import cors
+
+
+                def create_app():
+                    app = Flask(__name__)
+                    cors.init_app(app, supports_credentials=True)
+
+                    @app.route("/x")
+                    def x():
+                        return "x"
+
+                    return app
+                """,
+        },
+    )
+    assert _routes(root) == {"/x": "flask-cors"}
+    assert [(Path(f.path).name, f.code) for f in lint_paths([str(root)], jobs=1).findings] == [("app.py", "CRS101")]
+
+
+def test_a_packages_setup_module_marks_no_project(tmp_path: Path) -> None:
+    (tmp_path / "repo" / "pkg" / "handlers").mkdir(parents=True)
+    (tmp_path / "repo" / "setup.cfg").write_text("")
+    (tmp_path / "repo" / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "repo" / "pkg" / "handlers" / "__init__.py").write_text("")
+    (tmp_path / "repo" / "pkg" / "handlers" / "setup.py").write_text("# a views module\n")
+    assert project_root(tmp_path / "repo" / "pkg" / "handlers" / "views.py") == tmp_path / "repo"
+
+
+def test_routes_in_a_module_nothing_imports_do_not_exist(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "web/__init__.py": """\
+                from flask import Blueprint, Flask
+                from flask_cors import CORS
+
+                api = Blueprint("api", __name__)
+                from web import live  # noqa: E402,F401
+
+                app = Flask(__name__)
+                CORS(app, origins=["https://a.example.com"])
+                app.register_blueprint(api, url_prefix="/api")
+                """,
+            "web/live.py": 'from web import api\n\n\n@api.route("/live")\ndef live():\n    return "x"\n',
+            "web/dead.py": 'from web import api\n\n\n@api.route("/dead")\ndef dead():\n    return "x"\n',
+        },
+    )
+    assert _routes(root) == {"/api/live": "flask-cors"}
+
+
+def test_the_arm_without_a_registration_names_its_whole_condition(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app.py": """\
+                import os
+
+                from flask import Flask
+                from flask_cors import CORS
+
+                app = Flask(__name__)
+                if os.environ.get("MODE") == "dev":
+                    CORS(app)
+                elif os.environ.get("MODE") == "stage":
+                    CORS(app, origins=["https://stage.example.com"])
+
+
+                @app.route("/x")
+                def x():
+                    return "x"
+                """,
+        },
+    )
+    (app,) = analyse_paths([str(root)]).model.apps
+    (route,) = [route for route in app.routes if route.rule == "/x"]
+    none = [alternative.when for alternative in route.alternatives if alternative.registration is None]
+    assert none == ['when not `os.environ.get("MODE") == "dev"`, when not `os.environ.get("MODE") == "stage"`']
