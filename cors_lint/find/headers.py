@@ -15,7 +15,7 @@ accepted there too (tests/test_screen.py runs every example through both).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
@@ -68,6 +68,10 @@ class _Flow:
         self.index = index
         self.function = function
         self.writes = writes
+        # ``h = response.headers``: names that stand for a headers object, and
+        # ``headers = {...}``: dicts held in a name, returned later in a tuple.
+        self.header_aliases: set = set()
+        self.dicts: Dict[str, cst.Dict] = {}
 
     def block(
         self, statements, origins: FrozenSet[str], conditions: Tuple[Condition, ...]
@@ -113,6 +117,10 @@ class _Flow:
                 if isinstance(target.target, cst.Subscript):
                     self._subscript_write(target.target, small.value, origins, conditions)
                 elif isinstance(target.target, cst.Name):
+                    if _is_headers(small.value, self.header_aliases):
+                        self.header_aliases.add(target.target.value)
+                    if isinstance(small.value, cst.Dict):
+                        self.dicts[target.target.value] = small.value
                     if self.is_origin(small.value, origins):
                         origins = origins | {target.target.value}
                     else:
@@ -124,8 +132,11 @@ class _Flow:
             self._calls(small.value, origins, conditions)
             if isinstance(small.value, cst.Tuple):
                 for element in small.value.elements:
-                    if isinstance(element.value, cst.Dict):
-                        self._dict_writes(element.value, origins, conditions)
+                    returned = element.value
+                    if isinstance(returned, cst.Name) and returned.value in self.dicts:
+                        returned = self.dicts[returned.value]  # ``return body, 200, headers``
+                    if isinstance(returned, cst.Dict):
+                        self._dict_writes(returned, origins, conditions)
         return origins
 
     def is_origin(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
@@ -176,7 +187,7 @@ class _Flow:
         )
 
     def _subscript_write(self, target: cst.Subscript, value, origins, conditions) -> None:
-        if _is_headers(target.value) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+        if _is_headers(target.value, self.header_aliases) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
             self._record(target.slice[0].slice.value, value, target, origins, conditions)
 
     def _dict_writes(self, node: cst.Dict, origins, conditions) -> None:
@@ -188,7 +199,7 @@ class _Flow:
         """Header writes through calls anywhere in an expression."""
         for call in _calls_in(node):
             func = call.func
-            if isinstance(func, cst.Attribute) and _is_headers(func.value):
+            if isinstance(func, cst.Attribute) and _is_headers(func.value, self.header_aliases):
                 method = func.attr.value
                 if method in ("add", "set", "setdefault", "add_header") and len(call.args) >= 2:
                     self._record(call.args[0].value, call.args[1].value, call, origins, conditions)
@@ -205,7 +216,10 @@ class _Flow:
                         self._dict_writes(arg.value, origins, conditions)
 
 
-def _is_headers(node: cst.BaseExpression) -> bool:
+def _is_headers(node: cst.BaseExpression, aliases: "set" = frozenset()) -> bool:  # type: ignore[assignment]
+    """``response.headers``, or a local name bound to one."""
+    if isinstance(node, cst.Name):
+        return node.value in aliases
     return isinstance(node, cst.Attribute) and node.attr.value == "headers"
 
 
