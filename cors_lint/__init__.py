@@ -28,12 +28,16 @@ class LintRun:
 
 
 def lint_source(
-    source: "str | bytes", path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
+    source: "str | bytes",
+    path: str = "<stdin>",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    trusted_origins: Sequence[str] = (),
 ) -> "List[Finding]":
     """Findings for one file's contents."""
     from cors_lint import engine
 
-    return engine.lint_source(source, path, select, ignore)
+    return engine.lint_source(source, path, select, ignore, trusted_origins=tuple(trusted_origins))
 
 
 def lint_paths(
@@ -42,6 +46,7 @@ def lint_paths(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     jobs: Optional[int] = None,
+    trusted_origins: Sequence[str] = (),
 ) -> LintRun:
     """Findings for files and directories, sorted; the same whatever ``jobs``.
 
@@ -64,7 +69,9 @@ def lint_paths(
         if engine.is_candidate(source):
             candidates.append((path, source))
     workers = jobs or os.cpu_count() or 1
-    analyse = functools.partial(engine.lint_candidates, select=tuple(select), ignore=tuple(ignore))
+    analyse = functools.partial(
+        engine.lint_candidates, select=tuple(select), ignore=tuple(ignore), trusted_origins=tuple(trusted_origins)
+    )
     if workers == 1 or len(candidates) < PARALLEL_FROM:
         findings.extend(analyse(candidates))
     else:

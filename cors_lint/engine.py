@@ -96,11 +96,12 @@ def lint_source(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     loader: "Optional[ModuleLoader]" = None,
+    trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
     """All findings for one file's bytes, sorted, selected by code prefix;
     findings silenced by ``# noqa`` are included, marked ``suppressed_by``.
     Findings about values written in an imported module name that module."""
-    return _selected(_analyse(source, path, loader), path, select, ignore)
+    return _selected(_analyse(source, path, loader, trusted_origins), path, select, ignore)
 
 
 def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
@@ -113,12 +114,15 @@ def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ())
 
 
 def lint_candidates(
-    candidates: Sequence[Tuple[str, bytes]], select: Sequence[str], ignore: Sequence[str]
+    candidates: Sequence[Tuple[str, bytes]],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
     """``lint_source`` for a batch of (path, bytes) pairs sharing one module
     loader: the unit of parallel work."""
     loader = new_loader() if candidates else None
-    return [finding for path, source in candidates for finding in lint_source(source, path, select, ignore, loader)]
+    return [finding for path, source in candidates for finding in lint_source(source, path, select, ignore, loader, trusted_origins)]
 
 
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
@@ -148,7 +152,9 @@ def _placed(finding: Finding, path: str) -> Finding:
     return dataclasses.replace(finding, path=path)
 
 
-def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> List[Finding]:
+def _analyse(
+    source: Source, path: str, loader: "Optional[ModuleLoader]", trusted_origins: Tuple[str, ...] = ()
+) -> List[Finding]:
     if not is_candidate(source):
         return []
     verdict = guard.parse(source)
@@ -181,6 +187,8 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
     except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
         return [_internal_error(error)]
     try:
+        if trusted_origins:
+            policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
         return _apply_noqa(check_policy(policy), index, loader)
     except Exception as error:  # noqa: BLE001 - same reason
         return [_internal_error(error)]

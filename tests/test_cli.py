@@ -16,7 +16,7 @@ from cors_lint.rules import ALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-JSON_KEYS = {"code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness"}
+JSON_KEYS = {"code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness", "proof"}
 
 
 def cors_lint(*arguments: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.CompletedProcess:

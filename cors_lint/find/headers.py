@@ -5,7 +5,9 @@ conditions stand over the write.
 A small, explicit data flow over each function's statements: assignments
 track which local names hold the request's Origin, ``if``/``else`` and early
 ``return`` track the conditions that hold at each statement. Loops, ``try``
-and ``with`` bodies are read in order, without conditions of their own.
+and ``with`` bodies are read in order, without conditions of their own. A
+check stored in a name assigned once (``allowed = origin in ALLOWED`` ...
+``if allowed:``) stands for its expression in the conditions.
 
 Modules that do not import flask_cors reach this finder only when
 ``find.screen`` sees a write shape in them: a shape added here must be
@@ -15,7 +17,7 @@ accepted there too (tests/test_screen.py runs every example through both).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
@@ -55,7 +57,7 @@ def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
     if ACAO not in index.text.lower():
         return writes  # a module that never names the header writes none of ours
     for function in _functions(index.module):
-        _Flow(index, function.name.value, writes).block(function.body.body, frozenset(), ())
+        _Flow(index, function.name.value, writes, _assigned_once(function)).block(function.body.body, frozenset(), ())
     return writes
 
 
@@ -63,11 +65,26 @@ def _functions(module: cst.Module) -> List[cst.FunctionDef]:
     return find_all(module, (cst.FunctionDef,))
 
 
+def _assigned_once(function: cst.FunctionDef) -> FrozenSet[str]:
+    """Local names bound by exactly one plain assignment in the function."""
+    counts: Dict[str, int] = {}
+    for node in find_all(function.body, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+        targets = [target.target for target in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, cst.Name):
+                counts[target.value] = counts.get(target.value, 0) + (1 if isinstance(node, cst.Assign) else 2)
+    return frozenset(name for name, count in counts.items() if count == 1)
+
+
 class _Flow:
-    def __init__(self, index: SourceIndex, function: str, writes: List[HeaderWrite]) -> None:
+    def __init__(
+        self, index: SourceIndex, function: str, writes: List[HeaderWrite], assigned_once: FrozenSet[str] = frozenset()
+    ) -> None:
         self.index = index
         self.function = function
         self.writes = writes
+        self.assigned_once = assigned_once
+        self.stored: Dict[str, cst.BaseExpression] = {}  # name -> the check over the Origin it holds
 
     def block(
         self, statements, origins: FrozenSet[str], conditions: Tuple[Condition, ...]
@@ -90,7 +107,17 @@ class _Flow:
             # Nested functions and classes are analysed on their own.
         return origins, conditions, False
 
+    def _test(self, test: cst.BaseExpression) -> cst.BaseExpression:
+        """The test, with a stored check in place of the name holding it."""
+        if isinstance(test, cst.Name) and test.value in self.stored:
+            return self.stored[test.value]
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self._test(test.expression)
+            return test if inner is test.expression else test.with_changes(expression=inner)
+        return test
+
     def _if(self, node: cst.If, origins, conditions):
+        node = node.with_changes(test=self._test(node.test)) if self.stored else node
         body_origins, _, body_leaves = self.block(node.body.body, origins, conditions + (Condition(node.test, True),))
         otherwise = conditions + (Condition(node.test, False),)
         else_leaves = False
@@ -117,6 +144,8 @@ class _Flow:
                         origins = origins | {target.target.value}
                     else:
                         origins = origins - {target.target.value}
+                        if target.target.value in self.assigned_once and self._mentions(small.value, origins):
+                            self.stored[target.target.value] = small.value
             self._calls(small.value, origins, conditions)
         elif isinstance(small, cst.Expr):
             self._calls(small.value, origins, conditions)
@@ -127,6 +156,9 @@ class _Flow:
                     if isinstance(element.value, cst.Dict):
                         self._dict_writes(element.value, origins, conditions)
         return origins
+
+    def _mentions(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
+        return any(self.is_origin(child, origins) for child in find_all(node, (cst.BaseExpression,), skip=(cst.Lambda,)))
 
     def is_origin(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
         """Is this expression the request's Origin header?"""

@@ -148,6 +148,7 @@ class Policy:
     registrations: Tuple[Registration, ...]
     config: Tuple[ConfigEntry, ...] = ()
     handwritten: Tuple["FunctionHeaders", ...] = ()  # CORS headers written by hand, per function
+    trusted_origins: Tuple[str, ...] = ()  # the run's ``trusted-origins`` setting (CRS111)
 
     @property
     def active(self) -> Tuple[Registration, ...]:

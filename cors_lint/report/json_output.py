@@ -21,6 +21,7 @@ def finding_object(finding: Finding) -> dict:
         "end_column": finding.where.end_column,
         "message": finding.message,
         "witness": finding.witness,
+        "proof": finding.proof,
         **extra,
     }
 

@@ -67,7 +67,7 @@ def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
                 }
             }
         ],
-        "properties": {"witness": finding.witness},
+        "properties": {"witness": finding.witness, **({"proof": finding.proof} if finding.proof else {})},
     }
     if finding.suppressed_by is not None:
         entry["suppressions"] = [{"kind": "inSource", "justification": f"# noqa on line {finding.suppressed_by}"}]

@@ -25,6 +25,8 @@ def format_finding(finding: Finding) -> List[str]:
     ]
     if finding.witness is not None:
         lines.append(f"    witness: {escape(finding.witness)}")
+    if finding.proof == "heuristic":
+        lines.append("    proof: heuristic (not decided from the accepted language)")
     return lines
 
 
