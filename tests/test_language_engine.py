@@ -175,3 +175,11 @@ def test_the_public_suffix_list_is_the_packages_own() -> None:
     assert _list()._publicsuffix == PublicSuffixList(accept_unknown=False)._publicsuffix
     for host in ("evil.com", "a.b.example.co.uk", "co.uk", "acme-corp.ioattacker", "app.acme-corpxio", "x.github.io", "localhost"):
         assert verdicts.registrable_domain(host) == PublicSuffixList(accept_unknown=False).privatesuffix(host)
+
+
+def test_long_repetitions_are_no_internal_error() -> None:
+    from cors_lint import lint_source
+
+    source = b'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins=[r"^https://[a-z]{1000}\\.example\\.com$", r"^https://[a-z]{1000}"])\n'
+    codes = [finding.code for finding in lint_source(source, "app.py")]
+    assert "CRS002" not in codes  # a label of 1,000 letters is no host name: no witness either

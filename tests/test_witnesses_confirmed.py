@@ -132,3 +132,29 @@ def test_unflagged_configuration_rejects_attacker_origins(options) -> None:
         pytest.fail("a configuration without findings must start")
     for origin in ATTACKER_ORIGINS:
         assert not accepted(ask(app, "/probe", headers={"Origin": origin}), origin)["allowed"], origin
+
+
+def _obtainable_somewhere(witness: str) -> bool:
+    """``null``, or an origin whose host has a registrable domain under the
+    Public Suffix List (``.example`` standing for ``.com``)."""
+    from cors_lint.model.language.verdicts import registrable_domain
+    from cors_lint.model.origins import browser_origin
+
+    if witness == "null":
+        return True
+    origin = browser_origin(witness)
+    if origin is None:
+        return False
+    host = origin.host[: -len("example")] + "com" if origin.host.endswith(".example") else origin.host
+    return registrable_domain(host) is not None
+
+
+def test_no_fixture_finding_has_an_unobtainable_witness() -> None:
+    witnesses = [
+        (path.name, finding.code, finding.witness)
+        for path in FIXTURE_FILES
+        for finding in lint_paths([str(path)], trusted_origins=trusted_origins_of(path)).findings
+        if finding.witness and not finding.witness.startswith("/")
+    ]
+    assert len(witnesses) > 40
+    assert [item for item in witnesses if not _obtainable_somewhere(item[2])] == []

@@ -256,8 +256,19 @@ def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
         policy,
         UNANCHORED_REGEX,
         witnesses.suffix_witness,
-        lambda entry, witness, where: f"origin regex {entry.shown()} is not anchored at the end{where}: flask-cors "
-        f"uses re.match, a prefix match, so it also accepts {witness}",
+        _unanchored_message,
+    )
+
+
+def _unanchored_message(entry: OriginEntry, witness: str, where: str) -> str:
+    if entry.text.endswith(("$", "\\Z")):  # anchored, but one branch or a repetition runs on
+        return (
+            f"origin regex {entry.shown()} lets more host name follow the domain it names{where}: it also "
+            f"accepts {witness}"
+        )
+    return (
+        f"origin regex {entry.shown()} is not anchored at the end{where}: flask-cors uses re.match, a prefix match, "
+        f"so it also accepts {witness}"
     )
 
 

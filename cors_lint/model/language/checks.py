@@ -23,6 +23,7 @@ from cors_lint.model.language.sre import sre_constants
 # labels), port. Strings with any other character are not origins an
 # attacker's page can have, so automata need no other columns.
 ORIGIN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-.:/"
+MAX_SUBSTRING_SOURCE = 300  # `origin in "<text>"`: every substring is a state
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def literal_language(kind: str, literals: Iterable[str]) -> Outcome:
     if kind in ("allowlist", "equals"):
         return Outcome(dfa.finite(literals, ORIGIN_ALPHABET))
     if kind == "substring_of":
+        if sum(len(text) for text in literals) > MAX_SUBSTRING_SOURCE:
+            return Outcome(None, "the string the origin is looked up in is too long to decide exactly")
         pieces = {text[start:end] for text in literals for start in range(len(text)) for end in range(start, len(text) + 1)}
         return Outcome(dfa.finite(pieces | {""}, ORIGIN_ALPHABET))
     if not literals:

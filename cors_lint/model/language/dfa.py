@@ -22,8 +22,10 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 from cors_lint.model.language import nfa as nfa_module
 from cors_lint.model.language.nfa import ASSERT, CHAR, EPSILON, Nfa, TooComplex
 
-MAX_STATES = 3000
-MAX_WORK = 400_000  # closure steps and transitions computed, per construction
+MAX_STATES = 2500
+MAX_WORK = 300_000  # closure steps and transitions computed, per construction
+# Products step per column (about ten), not per character: they get more room.
+MAX_PRODUCT_STATES = 4 * MAX_STATES
 
 MODES = ("match", "search", "fullmatch")
 _END = -1  # "next character" at the end of the string
@@ -340,15 +342,15 @@ def complement(automaton: Dfa) -> Dfa:
     return Dfa(automaton.alphabet, automaton.start, automaton.trans, frozenset(range(automaton.size)) - automaton.accepting)
 
 
-def intersection(left: Dfa, right: Dfa, max_states: int = MAX_STATES) -> Dfa:
+def intersection(left: Dfa, right: Dfa, max_states: int = MAX_PRODUCT_STATES) -> Dfa:
     return _product(left, right, lambda a, b: a and b, max_states)
 
 
-def union(left: Dfa, right: Dfa, max_states: int = MAX_STATES) -> Dfa:
+def union(left: Dfa, right: Dfa, max_states: int = MAX_PRODUCT_STATES) -> Dfa:
     return _product(left, right, lambda a, b: a or b, max_states)
 
 
-def difference(left: Dfa, right: Dfa, max_states: int = MAX_STATES) -> Dfa:
+def difference(left: Dfa, right: Dfa, max_states: int = MAX_PRODUCT_STATES) -> Dfa:
     return _product(left, right, lambda a, b: a and not b, max_states)
 
 
@@ -370,6 +372,11 @@ def _product(left: Dfa, right: Dfa, keep: Callable[[bool, bool], bool], max_stat
     if left.alphabet != right.alphabet:
         raise ValueError("automata over different alphabets")
     width = len(left.alphabet)
+    # Characters that both automata treat alike everywhere share one column
+    # (letters, usually): the product is computed per column, not per character.
+    columns: Dict[Tuple[Tuple[int, ...], Tuple[int, ...]], int] = {}
+    column_of = [columns.setdefault(pair, len(columns)) for pair in zip(zip(*left.trans), zip(*right.trans))]
+    representatives = [column_of.index(column) for column in range(len(columns))]
     numbers: Dict[Tuple[int, int], int] = {(left.start, right.start): 0}
     pairs = [(left.start, right.start)]
     rows: List[Tuple[int, ...]] = []
@@ -381,9 +388,9 @@ def _product(left: Dfa, right: Dfa, keep: Callable[[bool, bool], bool], max_stat
         a, b = pairs[number_]
         if keep(a in left.accepting, b in right.accepting):
             accepting.add(number_)
-        row = []
+        by_column = []
         left_row, right_row = left.trans[a], right.trans[b]
-        for index in range(width):
+        for index in representatives:
             pair = (left_row[index], right_row[index])
             target = numbers.get(pair)
             if target is None:
@@ -391,9 +398,9 @@ def _product(left: Dfa, right: Dfa, keep: Callable[[bool, bool], bool], max_stat
                     raise TooComplex(f"more than {max_states} automaton states")
                 target = numbers[pair] = len(pairs)
                 pairs.append(pair)
-            row.append(target)
-        work += width
-        if work > MAX_WORK * 4:
+            by_column.append(target)
+        work += len(representatives)
+        if work > MAX_WORK:
             raise TooComplex("the combined automaton needs too many steps")
-        rows.append(tuple(row))
+        rows.append(tuple(by_column[column] for column in column_of))
     return Dfa(left.alphabet, 0, tuple(rows), frozenset(accepting))

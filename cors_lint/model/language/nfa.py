@@ -117,7 +117,7 @@ class _Builder:
             return target
         if op is sre_constants.SUBPATTERN:
             _, add, remove, sub = av
-            return self.sequence(sub, (flags | add) & ~remove, entry)
+            return self.sequence(sub, _combine_flags(flags, add, remove), entry)
         if op is sre_constants.BRANCH:
             exit_ = self.state()
             for alternative in av[1]:
@@ -181,6 +181,17 @@ def _single_character_matcher(op: Any, av: Any, flags: int) -> "re.Pattern[str]"
         _ATOM_CACHE.clear()
     _ATOM_CACHE[key] = pattern
     return pattern
+
+
+_TYPE_FLAGS = re.ASCII | re.LOCALE | re.UNICODE
+
+
+def _combine_flags(flags: int, add: int, remove: int) -> int:
+    """Scoped flags as Python's compiler combines them: ``(?a:...)`` replaces
+    the Unicode flag rather than joining it."""
+    if add & _TYPE_FLAGS:
+        flags &= ~_TYPE_FLAGS
+    return (flags | add) & ~remove
 
 
 def _assertion(code: Any, flags: int) -> int:
