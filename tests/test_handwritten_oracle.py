@@ -54,7 +54,14 @@ def test_witness_is_granted_by_the_running_code(finding) -> None:
 
 @pytest.mark.parametrize(
     "function",
-    ["check_allowlist", "check_with_helper", "check_anchored_regex", "check_safe_alternation", "check_hostname_with_dot"],
+    [
+        "check_allowlist",
+        "check_with_helper",
+        "check_anchored_regex",
+        "check_safe_alternation",
+        "check_hostname_with_dot",
+        "check_with_abort",
+    ],
 )
 def test_correct_checks_refuse_attackers(function: str) -> None:
     assert not [f for f in lint_paths([str(FIXTURE)]).findings if f.message.startswith(function + "()")]

@@ -31,6 +31,7 @@ ACAC = "access-control-allow-credentials"
 VARY = "vary"
 CORS_HEADERS = (ACAO, ACAC, VARY)
 REQUEST_NAMES = frozenset({"flask.request", "flask.globals.request"})
+ABORT_NAMES = frozenset({"flask.abort", "flask.helpers.abort", "werkzeug.exceptions.abort"})
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class _Flow:
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     origins = self._small(small, origins, conditions)
-                    if isinstance(small, (cst.Return, cst.Raise)):
+                    if isinstance(small, (cst.Return, cst.Raise)) or self._aborts(small):
                         return origins, conditions, True
             elif isinstance(statement, (cst.For, cst.While, cst.With, cst.Try)):
                 body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
@@ -156,6 +157,12 @@ class _Flow:
                     if isinstance(element.value, cst.Dict):
                         self._dict_writes(element.value, origins, conditions)
         return origins
+
+    def _aborts(self, small: cst.BaseSmallStatement) -> bool:
+        """``abort(403)``: Flask's abort raises, so the block leaves."""
+        if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+            return False
+        return bool(self.index.qualified_names(small.value.func) & ABORT_NAMES)
 
     def _mentions(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
         return any(self.is_origin(child, origins) for child in find_all(node, (cst.BaseExpression,), skip=(cst.Lambda,)))
