@@ -139,3 +139,17 @@ def test_origins_proof_per_route() -> None:
     assert loose == {"proof": "exact", "outside_trusted": "https://evilacme-corp.io"}
     assert verdicts.origins_proof([_entry("https://app.acme-corp.io"), _entry("null")])["outside_trusted"] == "null"
     assert verdicts.origins_proof([_entry(r"^https://(?!x)[a-z]+\.acme-corp\.io$")]) == {"proof": "heuristic", "outside_trusted": None}
+
+
+def test_runs_without_cors_code_load_neither_the_engine_nor_the_suffix_list(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "plain.py").write_text("import os\n")
+    probe = (
+        "import sys\nfrom cors_lint.cli import main\n"
+        f"try:\n    main([{str(tmp_path)!r}])\nexcept SystemExit:\n    pass\n"
+        "print(any(name.startswith(('cors_lint.model', 'publicsuffixlist')) for name in sys.modules))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
+    assert output.strip().splitlines()[-1] == "False"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, FrozenSet, Iterable, List, Optional, Sequence,
 
 from cors_lint.evaluate.values import Span
 from cors_lint.model import flaskcors, regex
-from cors_lint.model.language.obtainable import Trust, obtainable, registrable_domain
+from cors_lint.model.language.obtainable import Trust, obtainable, registrable_domain, stand_in_origin
 from cors_lint.model.origins import OriginEntry, browser_origin
 
 if TYPE_CHECKING:
@@ -99,11 +99,8 @@ def _first_outside(
 
 def _stand_in_accepted(candidate: str, accepts) -> bool:
     """``.example`` names any attacker domain: only where ``.com`` works too."""
-    if ".example" not in candidate.split("://", 1)[-1].split(":", 1)[0][-8:]:
-        return True
-    scheme, rest = candidate.split("://", 1)
-    host, colon, port = rest.partition(":")
-    return bool(accepts(f"{scheme}://{host[: -len('example')]}com{colon}{port}"))
+    stand_in = stand_in_origin(candidate)
+    return stand_in == candidate or bool(accepts(stand_in))
 
 
 def unrelated_origin(entry: OriginEntry) -> Optional[str]:

@@ -645,7 +645,7 @@ OUTSIDE_TRUSTED = Rule(
     code="CRS111",
     name="origin-outside-trusted",
     severity=Severity.WARNING,
-    summary="An origin outside the `trusted-origins` setting is accepted (active only when it is set).",
+    summary="An origin outside the `trusted-origins` setting is accepted (error with credentials; only when the setting is set).",
     what=(
         "With `trusted-origins` set (`[tool.cors-lint]` or `--trusted-origin`), computes the set of origins each "
         "flask-cors entry or hand-written check accepts and reports one that is not trusted. Trusted origins are "

@@ -371,7 +371,6 @@ def union_all(automata: Sequence[Dfa], alphabet: str) -> Dfa:
 def _product(left: Dfa, right: Dfa, keep: Callable[[bool, bool], bool], max_states: int) -> Dfa:
     if left.alphabet != right.alphabet:
         raise ValueError("automata over different alphabets")
-    width = len(left.alphabet)
     # Characters that both automata treat alike everywhere share one column
     # (letters, usually): the product is computed per column, not per character.
     columns: Dict[Tuple[Tuple[int, ...], Tuple[int, ...]], int] = {}

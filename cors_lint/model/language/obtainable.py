@@ -275,16 +275,19 @@ def search(
     live = outside.live()
     if outside.start not in live or (not include_null and _only_null(outside, live)):
         return Verdict(EXACT, None)
-    exhausted = True
+    # A proof needs the walk to find no accepted origin under a listed
+    # top-level domain at all. A drawn origin that is turned down (its host is
+    # itself a public suffix, a label is too long, the check disagrees)
+    # proves nothing: another string to the same automaton state, with more
+    # labels, might be obtainable.
+    drawn_any = False
     for tried, candidate in enumerate(_drawn_https_first(outside, live)):
         if tried >= MAX_GENERATED:
-            exhausted = False
             break
+        drawn_any = True
         if accepted_by(candidate):
             return Verdict(EXACT, _readable(candidate, accepted_by))
-        if candidate and accepted_by.refused_by_check:
-            exhausted = False  # the automaton and the check disagree: do not claim a proof
-    if exhausted and not accepted_by.refused_by_check:
+    if not drawn_any:
         return Verdict(EXACT, None)
     return Verdict(HEURISTIC, None, "accepted origins outside the trusted ones exist, but none was confirmed obtainable")
 
@@ -306,20 +309,24 @@ class _Acceptor:
         self.outside = outside
         self.trust = trust
         self.confirm = confirm
-        self.refused_by_check = False
 
     def __call__(self, origin: str) -> bool:
         if not self.outside.accepts(origin) or not obtainable(origin, self.trust):
             return False
-        if origin.endswith("." + PLACEHOLDER_TLD) or ("." + PLACEHOLDER_TLD + ":") in origin:
-            stand_in = origin.replace("." + PLACEHOLDER_TLD, "." + STAND_IN_TLD)
-            if not self.outside.accepts(stand_in) or not self.confirm(stand_in):
-                return False
-        verdict = self.confirm(origin)
-        if verdict is not True:
-            self.refused_by_check = True
+        stand_in = stand_in_origin(origin)
+        if stand_in != origin and not (self.outside.accepts(stand_in) and self.confirm(stand_in) is True):
             return False
-        return True
+        return self.confirm(origin) is True
+
+
+def stand_in_origin(origin: str) -> str:
+    """``https://a.attacker.example:8443`` -> ``https://a.attacker.com:8443``:
+    the real domain an ``.example`` witness stands for."""
+    parsed = browser_origin(origin)
+    if parsed is None or not parsed.host.endswith("." + PLACEHOLDER_TLD):
+        return origin
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{parsed.host[: -len(PLACEHOLDER_TLD)]}{STAND_IN_TLD}{port}"
 
 
 def _only_null(outside: Dfa, live: FrozenSet[int]) -> bool:
