@@ -28,12 +28,16 @@ class LintRun:
 
 
 def lint_source(
-    source: "str | bytes", path: str = "<stdin>", select: Sequence[str] = (), ignore: Sequence[str] = ()
+    source: "str | bytes",
+    path: str = "<stdin>",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    trusted_origins: Sequence[str] = (),
 ) -> "List[Finding]":
     """Findings for one file's contents."""
     from cors_lint import engine
 
-    return engine.lint_source(source, path, select, ignore)
+    return engine.lint_source(source, path, select, ignore, trusted_origins=tuple(trusted_origins))
 
 
 def lint_paths(
@@ -42,6 +46,7 @@ def lint_paths(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     jobs: Optional[int] = None,
+    trusted_origins: Sequence[str] = (),
 ) -> LintRun:
     """Findings for files and directories, sorted; the same whatever ``jobs``.
 
@@ -71,7 +76,7 @@ def lint_paths(
     # app: the modules around it are read from disk, and its findings are
     # those a run over the whole tree gives for it.
     single_files = not any(os.path.isdir(path) for path in paths)
-    findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs))
+    findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs, tuple(trusted_origins)))
     if findings:  # the findings module is not even imported for a clean tree
         from cors_lint.findings import deduplicate
 
@@ -79,7 +84,9 @@ def lint_paths(
     return LintRun(tuple(findings), len(file_paths))
 
 
-def lint_in_project(path: str, source: bytes, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> "List[Finding]":
+def lint_in_project(
+    path: str, source: bytes, select: Sequence[str] = (), ignore: Sequence[str] = (), trusted_origins: Sequence[str] = ()
+) -> "List[Finding]":
     """Findings for one file seen as part of its app (the modules around it
     are read from disk), as ``cors-lint PATH`` reports them: the flake8
     plugin's view of a file."""
@@ -87,7 +94,7 @@ def lint_in_project(path: str, source: bytes, select: Sequence[str] = (), ignore
     from cors_lint.findings import deduplicate
 
     candidates = [path] if engine.is_candidate(source) else []
-    return deduplicate(_analyse({path: source}, candidates, True, select, ignore, 1))
+    return deduplicate(_analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins)))
 
 
 def _analyse(
@@ -97,6 +104,7 @@ def _analyse(
     select: Sequence[str],
     ignore: Sequence[str],
     jobs: Optional[int],
+    trusted_origins: Tuple[str, ...] = (),
 ) -> "List[Finding]":
     from cors_lint import engine
 
@@ -104,7 +112,12 @@ def _analyse(
     reported = tuple(sources) if single_files else None
     workers = jobs or os.cpu_count() or 1
     analyse = functools.partial(
-        engine.lint_groups, checked=checked, select=tuple(select), ignore=tuple(ignore), reported=reported
+        engine.lint_groups,
+        checked=checked,
+        select=tuple(select),
+        ignore=tuple(ignore),
+        reported=reported,
+        trusted_origins=trusted_origins,
     )
     if workers == 1 or len(groups) < PARALLEL_FROM:
         return analyse(groups)

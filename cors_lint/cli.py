@@ -36,6 +36,13 @@ def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
     type=click.Choice(SEVERITIES),
     help="Exit 1 when a finding of this severity or above is reported.  [default: warning]",
 )
+@click.option(
+    "--trusted-origin",
+    "trusted_origins",
+    metavar="ORIGIN",
+    multiple=True,
+    help="An origin the application trusts (repeatable): https://app.example.com or https://*.example.com (CRS111).",
+)
 @click.option("--config", "config_path", metavar="FILE", help="Read [tool.cors-lint] from FILE instead of searching.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report (and match config against) for '-'.")
@@ -58,6 +65,7 @@ def main(
     ignore: Optional[str],
     exclude: Tuple[str, ...],
     fail_on: Optional[str],
+    trusted_origins: Tuple[str, ...],
     config_path: Optional[str],
     isolated: bool,
     stdin_filename: Optional[str],
@@ -100,7 +108,8 @@ def main(
     try:
         settings = config.merged(
             config.settings_for(config_path, isolated),
-            {"select": _codes(select), "ignore": _codes(ignore), "exclude": exclude, "fail_on": fail_on},
+            {"select": _codes(select), "ignore": _codes(ignore), "exclude": exclude, "fail_on": fail_on,
+             "trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin")},
         )
         _check_codes(settings)
     except config.ConfigError as error:
@@ -152,12 +161,12 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
     files_checked = 0
     if "-" in paths:
         name = stdin_filename or "-"
-        findings.extend(lint_source(click.get_binary_stream("stdin").read(), name, settings.select, settings.ignore))
+        findings.extend(lint_source(click.get_binary_stream("stdin").read(), name, settings.select, settings.ignore, settings.trusted_origins))
         files_checked += 1
     file_paths = [path for path in paths if path != "-"]
     if file_paths:
         try:
-            run = lint_paths(file_paths, settings.exclude, settings.select, settings.ignore, jobs)
+            run = lint_paths(file_paths, settings.exclude, settings.select, settings.ignore, jobs, settings.trusted_origins)
         except files.MissingPath as missing:
             raise click.UsageError(f"path does not exist: {missing}") from None
         findings.extend(run.findings)

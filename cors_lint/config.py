@@ -20,7 +20,7 @@ else:  # pragma: no cover - Python 3.9 and 3.10
     import tomli as tomllib
 
 SEVERITIES = ("error", "warning", "note")
-KEYS = ("select", "ignore", "exclude", "per-file-ignores", "fail-on")
+KEYS = ("select", "ignore", "exclude", "per-file-ignores", "fail-on", "trusted-origins")
 
 
 class ConfigError(Exception):
@@ -34,6 +34,7 @@ class Settings:
     exclude: Tuple[str, ...] = ()
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     fail_on: str = "warning"
+    trusted_origins: Tuple[str, ...] = ()  # scheme://host[:port] or scheme://*.domain (CRS111)
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     source: Optional[Path] = None  # the file the settings came from
 
@@ -92,6 +93,7 @@ def load_config(path: Path) -> Settings:
             (pattern, _codes(path, f"per-file-ignores.{pattern!r}", codes)) for pattern, codes in per_file.items()
         ),
         fail_on=fail_on,
+        trusted_origins=check_trusted_origins(_strings(path, "trusted-origins", table.get("trusted-origins", [])), str(path)),
         root=path.parent,
         source=path,
     )
@@ -121,6 +123,20 @@ def merged(settings: Settings, overrides: Dict[str, Any]) -> Settings:
     """Command-line values replace the file's."""
     given = {key: value for key, value in overrides.items() if value not in (None, ())}
     return Settings(**{**settings.__dict__, **given})
+
+
+def check_trusted_origins(origins: Sequence[str], where: str) -> Tuple[str, ...]:
+    """Each must be ``scheme://host[:port]`` or ``scheme://*.domain``."""
+    if not origins:
+        return ()  # the model is not even imported: a run without CORS code stays light
+    from cors_lint.model.language.obtainable import TrustedOriginError, parse_trusted
+
+    for origin in origins:
+        try:
+            parse_trusted(origin)
+        except TrustedOriginError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    return tuple(origins)
 
 
 def check_codes(codes: Sequence[str], known: Sequence[str], where: str) -> None:

@@ -97,11 +97,12 @@ def lint_source(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     loader: "Optional[ModuleLoader]" = None,
+    trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
     """All findings for one file's bytes, sorted, selected by code prefix;
     findings silenced by ``# noqa`` are included, marked ``suppressed_by``.
     Findings about values written in an imported module name that module."""
-    return _selected(_analyse(source, path, loader), select, ignore)
+    return _selected(_analyse(source, path, loader, trusted_origins), select, ignore)
 
 
 def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
@@ -119,6 +120,7 @@ def lint_groups(
     select: Sequence[str],
     ignore: Sequence[str],
     reported: Optional[Sequence[str]] = None,
+    trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
     """Groups of modules connected by imports, sharing one module loader:
     the unit of parallel work. Findings come from the ``checked`` files'
@@ -128,7 +130,7 @@ def lint_groups(
     kept = set(reported) if reported is not None else None
     findings: List[Finding] = []
     for group in groups:
-        found = _analyse_group(group, wanted, loader, kept)  # type: ignore[arg-type]
+        found = _analyse_group(group, wanted, loader, kept, trusted_origins)  # type: ignore[arg-type]
         findings.extend(_selected(found, select, ignore))
     return findings
 
@@ -154,8 +156,10 @@ def _placed(finding: Finding, path: str) -> Finding:
     return dataclasses.replace(finding, path=finding.where.path or path)
 
 
-def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> List[Finding]:
-    return _analyse_group([(path, source)], {path}, loader or new_loader())
+def _analyse(
+    source: Source, path: str, loader: "Optional[ModuleLoader]", trusted_origins: Tuple[str, ...] = ()
+) -> List[Finding]:
+    return _analyse_group([(path, source)], {path}, loader or new_loader(), None, trusted_origins)
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,7 @@ def _analyse_group(
     checked: "Set[str]",
     loader: "ModuleLoader",
     reported: "Optional[Set[str]]" = None,
+    trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
     """Modules connected by imports (an app and its modules), analysed
     together: each registration is built in the context of its app. Findings
@@ -253,6 +258,8 @@ def _analyse_group(
             continue
         try:
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
+            if trusted_origins:
+                policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
             found = _apply_noqa(_in_context(check_policy(policy), policy, member.path), member.index, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]

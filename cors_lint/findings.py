@@ -45,6 +45,10 @@ class Finding:
     path: str = ""
     suppressed_by: Optional[int] = None  # line of the ``# noqa`` comment that silences it
     related: Tuple[Related, ...] = ()
+    # For verdicts on origin checks: "exact" (decided from the accepted
+    # language) or "heuristic" (a construct without a regular equivalent, or
+    # beyond the automaton budget); None for findings of other kinds.
+    proof: Optional[str] = None
 
     def sort_key(self) -> Tuple:
         return (self.path, self.where, self.code, self.message)

@@ -16,7 +16,9 @@ from cors_lint.rules import ALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-JSON_KEYS = {"code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness", "related"}
+JSON_KEYS = {
+    "code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness", "proof", "related",
+}
 
 
 def cors_lint(*arguments: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.CompletedProcess:

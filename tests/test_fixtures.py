@@ -18,6 +18,13 @@ FIXTURE_FILES = sorted(path.resolve() for pattern in ("*.py", "*.cfg") for path 
 MARKER = re.compile(r"#\s*expect:\s*((?:CRS\d{3}[\s,]*)+)")
 # A fixture for an opt-in rule names it: ``# fixture-select: CRS502``.
 SELECT = re.compile(r"^#\s*fixture-select:\s*(\S+)", re.MULTILINE)
+# A fixture for CRS111 names the setting it runs with: ``# fixture-trusted-origins: A,B``.
+TRUSTED = re.compile(r"^#\s*fixture-trusted-origins:\s*(\S+)", re.MULTILINE)
+
+
+def trusted_origins_of(path: Path) -> tuple:
+    found = TRUSTED.search(path.read_text(encoding="utf-8"))
+    return tuple(found.group(1).split(",")) if found else ()
 
 
 def expected_findings(path: Path) -> Counter:
@@ -47,6 +54,11 @@ def default_run() -> dict:
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda path: str(path.relative_to(FIXTURES)))
 def test_fixture_findings_are_exactly_the_expected_ones(path: Path, default_run: dict) -> None:
     selected = SELECT.search(path.read_text(encoding="utf-8"))
+    trusted = trusted_origins_of(path)
+    if trusted:  # its own run, with the setting (CRS111 is off without it)
+        actual = Counter((f.where.line, f.code) for f in lint_paths([str(path)], trusted_origins=trusted).findings)
+        assert actual == expected_findings(path)
+        return
     if selected:
         run = _findings_by_file(tuple(selected.group(1).split(",")))
         selected_codes = set(selected.group(1).split(","))

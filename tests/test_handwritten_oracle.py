@@ -40,7 +40,7 @@ def app_and_path(module, function: str):
     return app, "/bp"
 
 
-FINDINGS = [f for f in lint_paths([str(FIXTURE)]).findings if f.code in ("CRS401", "CRS402", "CRS405")]
+FINDINGS = [f for f in lint_paths([str(FIXTURE)]).findings if f.code in ("CRS401", "CRS402", "CRS405", "CRS406")]
 
 
 @pytest.mark.parametrize("finding", FINDINGS, ids=lambda f: f"{f.where.line}:{f.code}")
@@ -52,7 +52,17 @@ def test_witness_is_granted_by_the_running_code(finding) -> None:
     assert grant["credentials"] == ("with Access-Control-Allow-Credentials" in finding.message)
 
 
-@pytest.mark.parametrize("function", ["check_allowlist", "check_with_helper", "check_anchored_regex"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "check_allowlist",
+        "check_with_helper",
+        "check_anchored_regex",
+        "check_safe_alternation",
+        "check_hostname_with_dot",
+        "check_with_abort",
+    ],
+)
 def test_correct_checks_refuse_attackers(function: str) -> None:
     assert not [f for f in lint_paths([str(FIXTURE)]).findings if f.message.startswith(function + "()")]
     app, path = app_and_path(load_fixture(), function)

@@ -10,6 +10,7 @@ import pytest
 
 from cors_lint.evaluate.values import Span
 from cors_lint.model import flaskcors, regex, witness
+from cors_lint.model.language import verdicts
 from cors_lint.model.origins import OriginEntry, browser_origin
 
 HERE = Span(1, 1, 1, 1)
@@ -79,7 +80,7 @@ def test_site_is_the_registrable_domain() -> None:
 def test_witnesses_are_found_only_where_they_exist(pattern, function, expected) -> None:
     origin_entry = entry(pattern)
     intent = witness.intent_of(origin_entry)
-    found = function(origin_entry, intent)
+    found = function(origin_entry, intent, verdicts.trust_for(verdicts.named_origins(origin_entry)))
     assert found == expected
     if found:
         assert flaskcors.match_origin(found, pattern)
@@ -91,13 +92,14 @@ def test_compiled_patterns_are_case_sensitive() -> None:
 
 
 def test_glob_reading() -> None:
-    reading = witness.read_glob(entry("https://*.example.com"))
+    trust = verdicts.trust_for(["https://app.example.com"])
+    reading = witness.read_glob(entry("https://*.example.com"), trust)
     assert (reading.intended, reading.intended_accepted, reading.witness) == (
         "https://app.example.com",
         False,
         "https://xexample.com",
     )
-    assert not witness.read_glob(entry("*.example.com")).valid_regex
+    assert not witness.read_glob(entry("*.example.com"), trust).valid_regex
 
 
 @pytest.mark.parametrize(

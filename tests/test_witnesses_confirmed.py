@@ -13,7 +13,7 @@ from typing import Dict, List
 
 import pytest
 from oracle import ATTACKER_ORIGINS, OracleStartupError, accepted, ask, extension_app
-from test_fixtures import FIXTURE_FILES, expected_findings
+from test_fixtures import FIXTURE_FILES, expected_findings, trusted_origins_of
 
 from cors_lint import lint_paths
 from cors_lint.engine import new_loader, policy_of
@@ -69,10 +69,12 @@ def _policy_or_none(path: Path):
 def _witnessed(is_path: bool):
     """(the linted file, the finding) for every finding with a witness."""
     for path in FIXTURE_FILES:
-        for finding in lint_paths([str(path)]).findings:
-            # Hand-written headers (CRS4xx) run for real in test_handwritten_oracle.py, and the
-            # routes of hooks against flask-cors (CRS312) in test_apps_oracle.py.
-            replayed_elsewhere = finding.code.startswith("CRS4") or finding.code == "CRS312"
+        for finding in lint_paths([str(path)], trusted_origins=trusted_origins_of(path)).findings:
+            # Hand-written headers (CRS4xx, CRS111 on a reflection) run for real in
+            # test_handwritten_oracle.py and test_exact_origins.py, and the routes of
+            # hooks against flask-cors (CRS312) in test_apps_oracle.py.
+            handwritten = finding.code.startswith("CRS4") or "reflects the request's Origin" in finding.message
+            replayed_elsewhere = handwritten or finding.code == "CRS312"
             if finding.witness and finding.witness.startswith("/") == is_path and not replayed_elsewhere:
                 yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
 
@@ -144,3 +146,29 @@ def test_unflagged_configuration_rejects_attacker_origins(options) -> None:
         pytest.fail("a configuration without findings must start")
     for origin in ATTACKER_ORIGINS:
         assert not accepted(ask(app, "/probe", headers={"Origin": origin}), origin)["allowed"], origin
+
+
+def _obtainable_somewhere(witness: str) -> bool:
+    """``null``, or an origin whose host has a registrable domain under the
+    Public Suffix List (``.example`` standing for ``.com``)."""
+    from cors_lint.model.language.verdicts import registrable_domain
+    from cors_lint.model.origins import browser_origin
+
+    if witness == "null":
+        return True
+    origin = browser_origin(witness)
+    if origin is None:
+        return False
+    host = origin.host[: -len("example")] + "com" if origin.host.endswith(".example") else origin.host
+    return registrable_domain(host) is not None
+
+
+def test_no_fixture_finding_has_an_unobtainable_witness() -> None:
+    witnesses = [
+        (path.name, finding.code, finding.witness)
+        for path in FIXTURE_FILES
+        for finding in lint_paths([str(path)], trusted_origins=trusted_origins_of(path)).findings
+        if finding.witness and not finding.witness.startswith("/")
+    ]
+    assert len(witnesses) > 40
+    assert [item for item in witnesses if not _obtainable_somewhere(item[2])] == []

@@ -291,6 +291,10 @@ class Evaluator:
             flags |= flag_value
         return Known(Pattern(source.value, flags), where)
 
+    def regex_flags(self, node: cst.BaseExpression) -> Union[int, None]:
+        """The value of a flags argument (``re.I | re.M``, an integer), or None."""
+        return self._flags(node)
+
     def _flags(self, node: cst.BaseExpression) -> Union[int, None]:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
             left, right = self._flags(node.left), self._flags(node.right)

@@ -5,7 +5,9 @@ conditions stand over the write.
 A small, explicit data flow over each function's statements: assignments
 track which local names hold the request's Origin, ``if``/``else`` and early
 ``return`` track the conditions that hold at each statement. Loops, ``try``
-and ``with`` bodies are read in order, without conditions of their own.
+and ``with`` bodies are read in order, without conditions of their own. A
+check stored in a name assigned once (``allowed = origin in ALLOWED`` ...
+``if allowed:``) stands for its expression in the conditions.
 
 Modules that do not import flask_cors reach this finder only when
 ``find.screen`` sees a write shape in them: a shape added here must be
@@ -29,6 +31,7 @@ ACAC = "access-control-allow-credentials"
 VARY = "vary"
 CORS_HEADERS = (ACAO, ACAC, VARY)
 REQUEST_NAMES = frozenset({"flask.request", "flask.globals.request"})
+ABORT_NAMES = frozenset({"flask.abort", "flask.helpers.abort", "werkzeug.exceptions.abort"})
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
     if ACAO not in index.text.lower():
         return writes  # a module that never names the header writes none of ours
     for function in _functions(index.module):
-        _Flow(index, function.name.value, writes).block(function.body.body, frozenset(), ())
+        _Flow(index, function.name.value, writes, _assigned_once(function)).block(function.body.body, frozenset(), ())
     return writes
 
 
@@ -63,8 +66,21 @@ def _functions(module: cst.Module) -> List[cst.FunctionDef]:
     return find_all(module, (cst.FunctionDef,))
 
 
+def _assigned_once(function: cst.FunctionDef) -> FrozenSet[str]:
+    """Local names bound by exactly one plain assignment in the function."""
+    counts: Dict[str, int] = {}
+    for node in find_all(function.body, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+        targets = [target.target for target in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, cst.Name):
+                counts[target.value] = counts.get(target.value, 0) + (1 if isinstance(node, cst.Assign) else 2)
+    return frozenset(name for name, count in counts.items() if count == 1)
+
+
 class _Flow:
-    def __init__(self, index: SourceIndex, function: str, writes: List[HeaderWrite]) -> None:
+    def __init__(
+        self, index: SourceIndex, function: str, writes: List[HeaderWrite], assigned_once: FrozenSet[str] = frozenset()
+    ) -> None:
         self.index = index
         self.function = function
         self.writes = writes
@@ -72,6 +88,8 @@ class _Flow:
         # ``headers = {...}``: dicts held in a name, returned later in a tuple.
         self.header_aliases: set = set()
         self.dicts: Dict[str, cst.Dict] = {}
+        self.assigned_once = assigned_once
+        self.stored: Dict[str, cst.BaseExpression] = {}  # name -> the check over the Origin it holds
 
     def block(
         self, statements, origins: FrozenSet[str], conditions: Tuple[Condition, ...]
@@ -86,7 +104,7 @@ class _Flow:
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     origins = self._small(small, origins, conditions)
-                    if isinstance(small, (cst.Return, cst.Raise)):
+                    if isinstance(small, (cst.Return, cst.Raise)) or self._aborts(small):
                         return origins, conditions, True
             elif isinstance(statement, (cst.For, cst.While, cst.With, cst.Try)):
                 body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
@@ -94,7 +112,17 @@ class _Flow:
             # Nested functions and classes are analysed on their own.
         return origins, conditions, False
 
+    def _test(self, test: cst.BaseExpression) -> cst.BaseExpression:
+        """The test, with a stored check in place of the name holding it."""
+        if isinstance(test, cst.Name) and test.value in self.stored:
+            return self.stored[test.value]
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self._test(test.expression)
+            return test if inner is test.expression else test.with_changes(expression=inner)
+        return test
+
     def _if(self, node: cst.If, origins, conditions):
+        node = node.with_changes(test=self._test(node.test)) if self.stored else node
         body_origins, _, body_leaves = self.block(node.body.body, origins, conditions + (Condition(node.test, True),))
         otherwise = conditions + (Condition(node.test, False),)
         else_leaves = False
@@ -125,6 +153,8 @@ class _Flow:
                         origins = origins | {target.target.value}
                     else:
                         origins = origins - {target.target.value}
+                        if target.target.value in self.assigned_once and self._mentions(small.value, origins):
+                            self.stored[target.target.value] = small.value
             self._calls(small.value, origins, conditions)
         elif isinstance(small, cst.Expr):
             self._calls(small.value, origins, conditions)
@@ -138,6 +168,15 @@ class _Flow:
                     if isinstance(returned, cst.Dict):
                         self._dict_writes(returned, origins, conditions)
         return origins
+
+    def _aborts(self, small: cst.BaseSmallStatement) -> bool:
+        """``abort(403)``: Flask's abort raises, so the block leaves."""
+        if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+            return False
+        return bool(self.index.qualified_names(small.value.func) & ABORT_NAMES)
+
+    def _mentions(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
+        return any(self.is_origin(child, origins) for child in find_all(node, (cst.BaseExpression,), skip=(cst.Lambda,)))
 
     def is_origin(self, node: cst.BaseExpression, origins: FrozenSet[str]) -> bool:
         """Is this expression the request's Origin header?"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from typing import Callable, List, Optional, Tuple
 
 import libcst as cst
@@ -21,7 +22,8 @@ REGEX_FUNCTIONS = {"re.match": "match", "re.search": "search", "re.fullmatch": "
 @dataclass(frozen=True)
 class OriginCheck:
     """One condition on the Origin. ``kind``: allowlist, equals, endswith,
-    startswith, contains, regex, present (truthiness) or unknown."""
+    startswith, contains (a literal in the origin), substring_of (the origin
+    in a literal string), regex, present (truthiness), any (``or``) or unknown."""
 
     kind: str
     holds: bool
@@ -29,11 +31,17 @@ class OriginCheck:
     pattern: Optional[Tuple[str, int, str]] = None  # source, flags, "match"/"search"/"fullmatch"
     text: str = ""
     parts: Tuple["OriginCheck", ...] = ()  # kind "any": one of them passing is enough
+    url_part: str = ""  # "hostname" or "netloc": the check is on urlparse(origin).<url_part>
 
     def passes(self, origin: str) -> Optional[bool]:
         """Does ``origin`` get through? None when it cannot be decided."""
         if self.kind == "unknown":
             return None
+        if self.url_part:
+            part = getattr(urlsplit(origin), self.url_part) if "://" in origin else None
+            if not part:
+                return False  # None.endswith(...) raises: the header is not written
+            return OriginCheck(self.kind, self.holds, self.literals, self.pattern, self.text, self.parts).passes(part)
         if self.kind == "any":
             verdicts = [part.passes(origin) for part in self.parts]
             return True if any(verdicts) else None if None in verdicts else False
@@ -47,6 +55,8 @@ class OriginCheck:
             result = origin.startswith(self.literals)
         elif self.kind == "contains":
             result = any(literal in origin for literal in self.literals)
+        elif self.kind == "substring_of":
+            result = any(origin in literal for literal in self.literals)
         else:
             assert self.pattern is not None
             source, flags, mode = self.pattern
@@ -97,6 +107,9 @@ def _checks(test, holds, is_origin, evaluator, depth) -> List[OriginCheck]:
         return [OriginCheck("unknown", holds, text=text)]
     if not _mentions_origin(test, is_origin):
         return []
+    url_part = _url_part_check(test, holds, is_origin, evaluator, text)
+    if url_part is not None:
+        return [url_part]
     if is_origin(test):
         return [OriginCheck("present", holds, text=text)]
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and is_origin(test.left):
@@ -107,7 +120,8 @@ def _checks(test, holds, is_origin, evaluator, depth) -> List[OriginCheck]:
         if isinstance(operator, (cst.In, cst.NotIn)):
             strings = _strings(value)
             if isinstance(value, Known) and isinstance(value.value, str):
-                return [OriginCheck("contains", holds != flip, (value.value,), text=text)]
+                # `origin in "https://a.example.com"`: a substring test of the origin.
+                return [OriginCheck("substring_of", holds != flip, (value.value,), text=text)]
             if strings is not None:
                 return [OriginCheck("allowlist", holds != flip, strings, text=text)]
         if isinstance(operator, (cst.Equal, cst.NotEqual)) and isinstance(value, Known) and isinstance(value.value, str):
@@ -143,10 +157,10 @@ def _call_check(test: cst.Call, holds, is_origin, evaluator, text, depth) -> Ori
         pattern = evaluator.evaluate(arguments[0])
         flags = 0
         if len(arguments) > 2:
-            flag_value = evaluator.evaluate(arguments[2])
-            if not (isinstance(flag_value, Known) and isinstance(flag_value.value, int)):
+            flag_value = evaluator.regex_flags(arguments[2])
+            if flag_value is None:
                 return OriginCheck("unknown", holds, text=text)
-            flags = flag_value.value
+            flags = flag_value
         if isinstance(pattern, Known) and isinstance(pattern.value, str):
             return OriginCheck("regex", holds, pattern=(pattern.value, flags, mode), text=text)
         if isinstance(pattern, Known) and isinstance(pattern.value, Pattern):
@@ -165,6 +179,49 @@ def _call_check(test: cst.Call, holds, is_origin, evaluator, text, depth) -> Ori
             if len(checks) == 1:
                 return checks[0]
     return OriginCheck("unknown", holds, text=text)
+
+
+URL_PARSERS = {"urllib.parse.urlparse", "urllib.parse.urlsplit"}
+
+
+def _url_part(node: cst.BaseExpression, is_origin, evaluator: Evaluator) -> str:
+    """``urlparse(origin).hostname`` -> "hostname" (or "netloc"); else ""."""
+    if not (isinstance(node, cst.Attribute) and node.attr.value in ("hostname", "netloc")):
+        return ""
+    call = node.value
+    if not (isinstance(call, cst.Call) and call.args and is_origin(call.args[0].value)):
+        return ""
+    return node.attr.value if evaluator.index.qualified_names(call.func) & URL_PARSERS else ""
+
+
+def _url_part_check(test, holds, is_origin, evaluator: Evaluator, text: str) -> Optional[OriginCheck]:
+    """Comparisons and ``startswith``/``endswith`` on ``urlparse(origin).hostname``
+    or ``.netloc``: the same checks, on that part of the origin."""
+    part_is = lambda node: bool(_url_part(node, is_origin, evaluator))  # noqa: E731
+    if not any(part_is(node) for node in _nodes(test)):
+        return None
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and part_is(test.left):
+        part = _url_part(test.left, is_origin, evaluator)
+    elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and part_is(test.comparisons[0].comparator):
+        part = _url_part(test.comparisons[0].comparator, is_origin, evaluator)
+    elif isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute) and part_is(test.func.value):
+        part = _url_part(test.func.value, is_origin, evaluator)
+    else:
+        return OriginCheck("unknown", holds, text=text)
+    (check,) = _checks(test, holds, part_is, evaluator, depth=5)
+    if check.kind in ("unknown", "present", "any", "regex"):
+        return OriginCheck("unknown", holds, text=text)
+    return OriginCheck(check.kind, check.holds, check.literals, None, text, (), part)
+
+
+def _nodes(node: cst.CSTNode) -> List[cst.CSTNode]:
+    pending: List[cst.CSTNode] = [node]
+    found: List[cst.CSTNode] = []
+    while pending:
+        child = pending.pop()
+        found.append(child)
+        pending.extend(children(child))
+    return found
 
 
 def _helper(func: cst.Name, evaluator: Evaluator) -> Optional[Tuple[str, cst.BaseExpression]]:

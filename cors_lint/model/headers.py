@@ -27,6 +27,7 @@ class FunctionHeaders:
     wildcard: Optional[Span]  # Access-Control-Allow-Origin: * written literally
     credentials: bool  # Access-Control-Allow-Credentials: true written
     vary_origin: bool  # Vary: Origin written
+    null_origin: Optional[Span] = None  # Access-Control-Allow-Origin: null written literally
 
 
 def build_header_policy(writes: Sequence[HeaderWrite], evaluator: Evaluator) -> Tuple[FunctionHeaders, ...]:
@@ -38,6 +39,7 @@ def build_header_policy(writes: Sequence[HeaderWrite], evaluator: Evaluator) -> 
         reflections = []
         wildcard = None
         credentials = vary = False
+        null = None
         for write in function_writes:
             value = evaluator.evaluate(write.value)
             text = value.value.strip().lower() if isinstance(value, Known) and isinstance(value.value, str) else None
@@ -49,10 +51,12 @@ def build_header_policy(writes: Sequence[HeaderWrite], evaluator: Evaluator) -> 
                 reflections.append(Reflection(write.where, tuple(checks)))
             elif write.header == ACAO and text == "*":
                 wildcard = write.where
+            elif write.header == ACAO and text == "null":
+                null = write.where
             elif write.header == ACAC and text == "true":
                 credentials = True
             elif write.header == VARY and text is not None and "origin" in text:
                 vary = True
-        if reflections or wildcard:
-            functions.append(FunctionHeaders(function, tuple(reflections), wildcard, credentials, vary))
+        if reflections or wildcard or null:
+            functions.append(FunctionHeaders(function, tuple(reflections), wildcard, credentials, vary, null))
     return tuple(functions)

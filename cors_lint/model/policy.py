@@ -167,6 +167,7 @@ class Policy:
     handwritten: Tuple["FunctionHeaders", ...] = ()  # CORS headers written by hand, per function
     hook_conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors, from the app model
     config_reads: FrozenSet[str] = frozenset()  # CORS_* keys the module's own code reads from app.config
+    trusted_origins: Tuple[str, ...] = ()  # the run's ``trusted-origins`` setting (CRS111)
 
     @property
     def active(self) -> Tuple[Registration, ...]:

@@ -62,7 +62,10 @@ def parse(source: str, flags: int = 0) -> Optional[ParsedPattern]:
     except (re.error, RecursionError, OverflowError):
         return None
     state = _Walk(Steering())
-    state.emit(tree)
+    try:
+        state.emit(tree)
+    except (_CannotBuild, RecursionError):
+        return None  # no example can be built (``[a-z]{1000}``): nothing to steer
     return ParsedPattern(source, flags, tree, state.dots_seen, state.repeats_seen)
 
 

@@ -25,6 +25,7 @@ def finding_object(finding: Finding) -> dict:
             {"path": related.path, "line": related.line, "column": related.column, "message": related.message}
             for related in finding.related
         ],
+        "proof": finding.proof,
         **extra,
     }
 

@@ -71,7 +71,7 @@ def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
                 }
             }
         ],
-        "properties": {"witness": finding.witness},
+        "properties": {"witness": finding.witness, **({"proof": finding.proof} if finding.proof else {})},
     }
     if finding.related:
         entry["relatedLocations"] = [

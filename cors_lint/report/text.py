@@ -27,6 +27,8 @@ def format_finding(finding: Finding) -> List[str]:
         lines.append(f"    witness: {escape(finding.witness)}")
     for related in finding.related:
         lines.append(f"    {escape(related.message)} at {escape(related.path)}:{related.line}")
+    if finding.proof == "heuristic":
+        lines.append("    proof: heuristic (not decided from the accepted language)")
     return lines
 
 

@@ -5,7 +5,7 @@ findings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Tuple
 
 from cors_lint.evaluate.values import Span
 from cors_lint.findings import Finding, Severity
@@ -27,6 +27,7 @@ class Rule:
     fix: str  # use instead
     check: Optional[Check]  # None for rules the engine itself reports (CRS001)
     enabled_by_default: bool = True  # opt-in rules are reported only when selected by name
+    example_trusted_origins: Tuple[str, ...] = ()  # the ``trusted-origins`` the examples run with
 
     def finding(
         self,
@@ -35,8 +36,9 @@ class Rule:
         *,
         witness: Optional[str] = None,
         severity: Optional[Severity] = None,
+        proof: Optional[str] = None,
     ) -> Finding:
-        return Finding(self.code, self.name, severity or self.severity, where, message, witness)
+        return Finding(self.code, self.name, severity or self.severity, where, message, witness, proof=proof)
 
 
 def credentials_severity(scope: Scope, otherwise: Severity = Severity.WARNING) -> Severity:

@@ -1,4 +1,8 @@
-"""Rules about CORS headers written by hand (CRS401-CRS405)."""
+"""Rules about CORS headers written by hand (CRS401-CRS406).
+
+Checks on the reflected Origin are decided from the set of origins they let
+through when it can be computed (``model.language``), by running them as
+written on candidate origins otherwise (marked ``proof: heuristic``)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Iterator
 
 from cors_lint.findings import Finding, Severity
 from cors_lint.model import witness as witnesses
+from cors_lint.model.language import verdicts
 from cors_lint.model.policy import Policy
 from cors_lint.rules.base import Rule
 
@@ -65,12 +70,17 @@ UNCHECKED_REFLECTION = Rule(
 
 
 def check_weak_origin_check(policy: Policy) -> Iterator[Finding]:
+    trust = None
     for function in policy.handwritten:
         for reflection in function.reflections:
             checks = [check for check in reflection.checks if check.kind != "present"]
             if not checks or any(check.is_exact for check in checks):
                 continue
-            witness = witnesses.check_witness(reflection.checks)
+            trust = trust or verdicts.policy_trust(policy)
+            verdict = verdicts.checks_verdict(reflection.checks, trust, witnesses.check_candidates(reflection.checks))
+            witness = verdict.witness
+            if verdict.proof == verdicts.HEURISTIC:
+                witness = witnesses.check_witness(reflection.checks, trust)
             if witness:
                 shown = " and ".join(check.text for check in checks)
                 yield WEAK_ORIGIN_CHECK.finding(
@@ -79,6 +89,7 @@ def check_weak_origin_check(policy: Policy) -> Iterator[Finding]:
                     f"({shown}): {witness} gets through{_with(function.credentials)}",
                     witness=witness,
                     severity=_severity(function.credentials),
+                    proof=verdict.proof,
                 )
 
 
@@ -207,4 +218,68 @@ HANDWRITTEN_WILDCARD = Rule(
     check=check_handwritten_wildcard,
 )
 
-RULES = (UNCHECKED_REFLECTION, WEAK_ORIGIN_CHECK, WILDCARD_WITH_CREDENTIALS, MISSING_VARY, HANDWRITTEN_WILDCARD)
+def check_handwritten_null(policy: Policy) -> Iterator[Finding]:
+    for function in policy.handwritten:
+        if function.null_origin is not None:
+            yield HANDWRITTEN_NULL.finding(
+                function.null_origin,
+                f"{function.function}() sends Access-Control-Allow-Origin: null{_with(function.credentials)}: "
+                "every sandboxed iframe and data: page is Origin null, and any website can create one",
+                witness="null",
+                severity=_severity(function.credentials),
+                proof=verdicts.EXACT,
+            )
+        for reflection in function.reflections:
+            checks = [check for check in reflection.checks if check.kind != "present"]
+            if not checks:
+                continue  # unchecked: CRS401
+            verdicts_ = [check.passes("null") for check in reflection.checks]
+            if all(verdict is True for verdict in verdicts_):
+                shown = " and ".join(check.text for check in checks)
+                yield HANDWRITTEN_NULL.finding(
+                    reflection.where,
+                    f"{function.function}() reflects the Origin 'null' ({shown} lets it through)"
+                    f"{_with(function.credentials)}: any website can present itself as null from a sandboxed iframe",
+                    witness="null",
+                    severity=_severity(function.credentials),
+                    proof=verdicts.proof_of_checks(reflection.checks),
+                )
+
+
+HANDWRITTEN_NULL = Rule(
+    code="CRS406",
+    name="handwritten-null-origin",
+    severity=Severity.WARNING,
+    summary="Hand-written code sends `Access-Control-Allow-Origin: null` or accepts the `null` origin (error with credentials).",
+    what=(
+        "Finds `Access-Control-Allow-Origin: null` written by hand, and reflections of the request's Origin behind a "
+        "check that lets `null` through (`\"null\"` in an allowlist, `origin == \"null\"`). The counterpart of CRS103."
+    ),
+    why=(
+        "Browsers send `Origin: null` from sandboxed iframes, `data:` URLs, `file:` pages and some redirects. An "
+        "attacker's page can put its script in a sandboxed iframe, present itself as `null` and read the response."
+    ),
+    bad=hook_example(
+        'origin = request.headers.get("Origin", "")',
+        'if origin in ("https://app.example.com", "null"):',
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+        '    response.headers["Vary"] = "Origin"',
+    ),
+    good=hook_example(
+        'origin = request.headers.get("Origin", "")',
+        "if origin in ALLOWED:",
+        '    response.headers["Access-Control-Allow-Origin"] = origin',
+        '    response.headers["Vary"] = "Origin"',
+    ),
+    fix="Remove `null` from the allowed origins; serve local tools from a real origin (`http://localhost:3000`).",
+    check=check_handwritten_null,
+)
+
+RULES = (
+    UNCHECKED_REFLECTION,
+    WEAK_ORIGIN_CHECK,
+    WILDCARD_WITH_CREDENTIALS,
+    MISSING_VARY,
+    HANDWRITTEN_WILDCARD,
+    HANDWRITTEN_NULL,
+)

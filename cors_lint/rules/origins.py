@@ -1,4 +1,9 @@
-"""Rules about which origins a configuration lets in (CRS101-CRS110)."""
+"""Rules about which origins a configuration lets in (CRS101-CRS111).
+
+Regex verdicts come from the accepted language when it can be computed
+(``model.language``): readable mutations first (a suffix, a dot, a prefix),
+then whatever else the language lets through, filed under the most specific
+code. Findings say whether they were decided exactly (``proof``)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from cors_lint.findings import Finding, Severity
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import probably_regex
 from cors_lint.model import witness as witnesses
+from cors_lint.model.language import verdicts
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
 from cors_lint.model.policy import Policy, Registration, Scope
 from cors_lint.rules.base import Rule, credentials_note, credentials_severity, example_app
@@ -180,16 +186,69 @@ def _analysable_regexes(policy: Policy) -> Iterator[Tuple[Registration, Scope, O
 def _regex_bypasses(
     policy: Policy,
     rule: Rule,
-    find_witness: Callable[[OriginEntry, witnesses.Intent], Optional[str]],
+    find_witness: Callable[[OriginEntry, witnesses.Intent, verdicts.Trust], Optional[str]],
     explain: Callable[[OriginEntry, str, str], str],
 ) -> Iterator[Finding]:
     """Findings for regex entries where ``find_witness`` finds a bypass;
-    ``explain(entry, witness, where_said)`` words the message."""
+    ``explain(entry, witness, where_said)`` words the message. Bypasses that
+    only the exact engine finds come under the code ``residual_bypass`` picks."""
+    trust = None
     for registration, scope, entry, intent in _analysable_regexes(policy):
-        witness = find_witness(entry, intent)
-        if witness:
-            message = explain(entry, witness, _where_said(registration, scope)) + credentials_note(scope)
-            yield rule.finding(entry.where, message, witness=witness, severity=credentials_severity(scope))
+        trust = trust or verdicts.policy_trust(policy)
+        where = _where_said(registration, scope)
+        witness = find_witness(entry, intent, trust)
+        message = explain(entry, witness, where) if witness else ""
+        if not witness:
+            residual = witnesses.residual_bypass(entry, intent, trust)
+            if residual is None or residual.code != rule.code:
+                continue
+            witness = residual.witness
+            message = (
+                f"origin regex {entry.shown()} accepts {witness}{where}, an origin outside {_named_domains(entry)} "
+                "that an attacker can obtain"
+            )
+        yield rule.finding(
+            entry.where,
+            message + credentials_note(scope),
+            witness=witness,
+            severity=credentials_severity(scope),
+            proof=verdicts.proof_of_entry(entry),
+        )
+    for registration, scope, entry in _language_only_regexes(policy):
+        trust = trust or verdicts.policy_trust(policy)
+        residual = witnesses.language_bypass(entry, trust)
+        if residual is not None and residual.code == rule.code:
+            costly = f"; Python's re is not run on it: {entry.cost_reason}" if entry.cost_reason else ""
+            yield rule.finding(
+                entry.where,
+                f"origin regex {entry.shown()} accepts {residual.witness}{_where_said(registration, scope)}, an origin "
+                f"outside {_named_domains(entry)} that an attacker can obtain (decided from the accepted language"
+                f"{costly})" + credentials_note(scope),
+                witness=residual.witness,
+                severity=credentials_severity(scope),
+                proof=residual.proof,
+            )
+
+
+def _language_only_regexes(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry]]:
+    """Regex entries the mutations cannot start from (too costly for Python's
+    re to run, or no example origin), which the automaton can still decide."""
+    for registration in policy.active:
+        for scope in registration.scopes:
+            entries = origin_entries(scope.setting("origins"))
+            for entry in entries if isinstance(entries, list) else []:
+                if not entry.is_regex or entry.is_wildcard or witnesses.looks_like_glob(entry):
+                    continue
+                if entry.cost_reason is not None or (
+                    witnesses.intent_of(entry) is None and not witnesses.unrelated_origin(entry)
+                ):
+                    yield registration, scope, entry
+
+
+def _named_domains(entry: OriginEntry) -> str:
+    hosts = [origin.host for origin in map(browser_origin, verdicts.named_origins(entry)) if origin]
+    domains = sorted({verdicts.registrable_domain(host) or host for host in hosts})
+    return f"the domain it names ({', '.join(domains)})" if domains else "the domains the configuration names"
 
 
 def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
@@ -197,8 +256,19 @@ def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
         policy,
         UNANCHORED_REGEX,
         witnesses.suffix_witness,
-        lambda entry, witness, where: f"origin regex {entry.shown()} is not anchored at the end{where}: flask-cors "
-        f"uses re.match, a prefix match, so it also accepts {witness}",
+        _unanchored_message,
+    )
+
+
+def _unanchored_message(entry: OriginEntry, witness: str, where: str) -> str:
+    if entry.text.endswith(("$", "\\Z")):  # anchored, but one branch or a repetition runs on
+        return (
+            f"origin regex {entry.shown()} lets more host name follow the domain it names{where}: it also "
+            f"accepts {witness}"
+        )
+    return (
+        f"origin regex {entry.shown()} is not anchored at the end{where}: flask-cors uses re.match, a prefix match, "
+        f"so it also accepts {witness}"
     )
 
 
@@ -282,7 +352,7 @@ def check_glob_origin(policy: Policy) -> Iterator[Finding]:
         for entry in entries:
             if not witnesses.looks_like_glob(entry):
                 continue
-            reading = witnesses.read_glob(entry)
+            reading = witnesses.read_glob(entry, verdicts.policy_trust(policy))
             said = f"glob-style origin {entry.shown()}{_where_said(registration, scope)} is a regular expression to flask-cors"
             if not reading.valid_regex:
                 message = (
@@ -295,7 +365,8 @@ def check_glob_origin(policy: Policy) -> Iterator[Finding]:
                 if reading.witness:
                     message += f" but also accepts {reading.witness}{credentials_note(scope)}"
             severity = credentials_severity(scope) if reading.witness else Severity.WARNING
-            yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity)
+            proof = verdicts.proof_of_entry(entry) if reading.valid_regex else None
+            yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity, proof=proof)
 
 
 GLOB_ORIGIN = Rule(
@@ -513,6 +584,85 @@ INVALID_REGEX = Rule(
     check=check_invalid_regex,
 )
 
+# --- CRS111 ---------------------------------------------------------------------------
+
+
+def _heuristic_outside(entry: OriginEntry, trust: verdicts.Trust) -> Optional[str]:
+    """For entries whose language is unknown: readable candidates, each run
+    through flask-cors's matching."""
+    intent = witnesses.intent_of(entry) if entry.is_regex else None
+    candidates: List[Optional[str]] = list(verdicts.named_origins(entry))
+    if intent is not None:
+        candidates += [
+            witnesses.suffix_witness(entry, intent, trust),
+            witnesses.dot_witness(entry, intent, trust),
+            witnesses.prefix_witness(entry, intent, trust),
+        ]
+    candidates += list(witnesses.UNRELATED_ORIGINS) + ["null"]
+    return next(
+        (c for c in candidates if c and entry.accepts(c) and verdicts.obtainable(c, trust)),
+        None,
+    )
+
+
+def check_outside_trusted(policy: Policy) -> Iterator[Finding]:
+    if not policy.trusted_origins:
+        return
+    trust = verdicts.trust_for((), policy.trusted_origins)
+    for registration, scope, entries in origin_scopes(policy):
+        for entry in entries:
+            named = tuple(verdicts.named_origins(entry))
+            verdict = verdicts.entry_verdict(entry, trust, candidates=named, include_null=True)
+            witness = verdict.witness
+            if verdict.proof == verdicts.HEURISTIC:
+                witness = _heuristic_outside(entry, trust)
+            if witness:
+                yield OUTSIDE_TRUSTED.finding(
+                    entry.where,
+                    f"origin {entry.shown()} accepts {witness}{_where_said(registration, scope)}, which is not one of "
+                    f"the trusted origins ({trust.shown()}){credentials_note(scope)}",
+                    witness=witness,
+                    severity=credentials_severity(scope),
+                    proof=verdict.proof,
+                )
+    for function in policy.handwritten:
+        for reflection in function.reflections:
+            verdict = verdicts.checks_verdict(
+                reflection.checks, trust, candidates=witnesses.check_candidates(reflection.checks), include_null=True
+            )
+            if verdict.witness:
+                yield OUTSIDE_TRUSTED.finding(
+                    reflection.where,
+                    f"{function.function}() reflects the request's Origin for {verdict.witness}, which is not one of "
+                    f"the trusted origins ({trust.shown()})",
+                    witness=verdict.witness,
+                    severity=Severity.ERROR if function.credentials else Severity.WARNING,
+                    proof=verdict.proof,
+                )
+
+
+OUTSIDE_TRUSTED = Rule(
+    code="CRS111",
+    name="origin-outside-trusted",
+    severity=Severity.WARNING,
+    summary="An origin outside the `trusted-origins` setting is accepted (error with credentials; only when the setting is set).",
+    what=(
+        "With `trusted-origins` set (`[tool.cors-lint]` or `--trusted-origin`), computes the set of origins each "
+        "flask-cors entry or hand-written check accepts and reports one that is not trusted. Trusted origins are "
+        "`scheme://host[:port]` or `scheme://*.domain` (any subdomain); this is cors-lint's syntax, not a regex."
+    ),
+    why=(
+        "The trusted origins are the policy; the configuration is its implementation. An accepted origin outside "
+        "them is either a host the attacker can register or a forgotten one (a staging site, http, `null`), and "
+        "each can read the responses."
+    ),
+    bad=example_app('CORS(app, origins=[r"^https://.*\\.example\\.com$"])  # trusted: https://app.example.com\n'),
+    good=example_app('CORS(app, origins=["https://app.example.com"])  # trusted: https://app.example.com\n'),
+    fix="Accept exactly the trusted origins (a list of strings), or add the origin to `trusted-origins` if it is meant.",
+    check=check_outside_trusted,
+    example_trusted_origins=("https://app.example.com",),
+)
+
 RULES = (
     ANY_ORIGIN_WITH_CREDENTIALS,
     ANY_ORIGIN,
@@ -524,4 +674,5 @@ RULES = (
     HTTP_ORIGIN,
     UNUSABLE_ORIGIN,
     INVALID_REGEX,
+    OUTSIDE_TRUSTED,
 )
