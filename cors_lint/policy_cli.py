@@ -17,16 +17,37 @@ from cors_lint import __version__
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--app", "app_filter", metavar="PATH:NAME", help="Only the app created at PATH by NAME (the factory or variable).")
 @click.option("--exclude", metavar="GLOB", multiple=True, help="Skip paths matching GLOB (repeatable).")
+@click.option(
+    "--trusted-origin",
+    "trusted_origins",
+    metavar="ORIGIN",
+    multiple=True,
+    help="An origin the app may trust (scheme://host or scheme://*.domain), repeatable; else [tool.cors-lint] trusted-origins.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def policy(paths: Tuple[str, ...], output_format: str, app_filter: Optional[str], exclude: Tuple[str, ...], debug: bool) -> None:
+def policy(
+    paths: Tuple[str, ...],
+    output_format: str,
+    app_filter: Optional[str],
+    exclude: Tuple[str, ...],
+    trusted_origins: Tuple[str, ...],
+    debug: bool,
+) -> None:
     """Print the CORS policy of every route of the Flask apps under PATHS.
 
     A single file is analysed as part of its whole project (the modules
     under the nearest directory with pyproject.toml, setup.cfg, setup.py or
     .git). Exit status: 0, or 2 for usage and internal errors.
     """
-    from cors_lint import applications, files
+    from cors_lint import applications, config, files
 
+    try:
+        settings = config.merged(
+            config.settings_for(None, False),
+            {"trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin")},
+        )
+    except config.ConfigError as error:
+        raise click.UsageError(str(error)) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # re.compile() of the analysed code's patterns
@@ -47,12 +68,12 @@ def policy(paths: Tuple[str, ...], output_format: str, app_filter: Optional[str]
     from cors_lint.report import inventory
 
     if output_format == "json":
-        click.echo(inventory.render_json(apps, __version__), nl=False)
+        click.echo(inventory.render_json(apps, __version__, settings.trusted_origins), nl=False)
         return
     notes = [f"not analysed: {skipped.path}: {skipped.reason}" for skipped in analysis.skipped]
     if analysis.truncated:
         notes.append(f"note: {analysis.truncated}")
-    click.echo(inventory.render_text(apps, notes), nl=False)
+    click.echo(inventory.render_text(apps, notes, settings.trusted_origins), nl=False)
 
 
 def _matches(label: str, wanted: str) -> bool:

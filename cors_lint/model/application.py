@@ -650,6 +650,21 @@ def _answer(registration: Registration, path: str, method: str, request_headers:
         raise CannotPredict(str(error)) from None
 
 
+def origins_proof(route: RoutePolicy, trusted: Sequence[str] = ()) -> Optional[Dict[str, Optional[str]]]:
+    """For a route that flask-cors answers with known origins: whether the set
+    of origins it accepts is proved exactly, and one obtainable origin outside
+    ``trusted`` (the ``trusted-origins`` setting) that it accepts, if any."""
+    if route.cors != "flask-cors" or route.deciding is None:
+        return None
+    from cors_lint.model.language.verdicts import origins_proof as proof_of
+    from cors_lint.model.origins import origin_entries
+
+    entries = origin_entries(route.deciding.setting("origins"))
+    if isinstance(entries, Unknown):
+        return None
+    return proof_of(entries, trusted)
+
+
 def computed_options(route: RoutePolicy) -> Optional[ComputedOptions]:
     return route.deciding.computed if route.deciding is not None else None
 
@@ -661,6 +676,7 @@ __all__ = [
     "RoutePolicy",
     "build_application_model",
     "computed_options",
+    "origins_proof",
     "predict_route",
     "sample_path",
 ]
