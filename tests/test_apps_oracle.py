@@ -198,3 +198,23 @@ def test_a_decorated_view_that_raises_answers_with_the_app_level_policy(monkeypa
         assert failing.status_code == 401
         predicted = flaskcors.cors_headers(route.on_error.computed, headers, "POST")
         assert _cors_pair(failing.headers.items()) == _cors_pair(predicted), origin
+
+
+@pytest.mark.parametrize("app_dir_on_path", APP_DIRS, ids=[path.name for path in APP_DIRS], indirect=True)
+def test_origins_outside_trusted_are_granted_by_the_running_app(app_dir_on_path: Path) -> None:
+    """``origins_proof.outside_trusted`` of every route, replayed: the real app
+    grants that origin on that route."""
+    from cors_lint.model.application import origins_proof
+
+    for app_policy in analyse_paths([str(app_dir_on_path)]).model.apps:
+        client = import_app(app_dir_on_path, app_policy).test_client()
+        for route in app_policy.routes:
+            proof = origins_proof(route)
+            if proof is None or proof["outside_trusted"] is None:
+                continue
+            origin = proof["outside_trusted"]
+            method = [m for m in route.methods if m not in ("HEAD", "OPTIONS")][0]
+            granted = client.open(route.path, method=method, headers={"Origin": origin}).headers.getlist(
+                "Access-Control-Allow-Origin"
+            )
+            assert granted in (["*"], [origin]), (route.rule, origin, granted)
