@@ -11,13 +11,13 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 import pytest
 from flask import Flask
 
 from cors_lint.applications import analyse_paths
-from cors_lint.model.application import AppPolicy, RoutePolicy, computed_options, predict_route
+from cors_lint.model.application import AppPolicy, RoutePolicy, predict_route
 from cors_lint.model.policy import NotConcrete, concrete
 
 APPS = Path(__file__).resolve().parent / "apps"
@@ -57,7 +57,6 @@ def app_dir_on_path(request, monkeypatch):
 
 def _origins_for(route: RoutePolicy) -> List[str]:
     origins = list(BASE_ORIGINS)
-    options = computed_options(route)
     scope = route.deciding
     if scope is not None:
         try:
@@ -70,8 +69,12 @@ def _origins_for(route: RoutePolicy) -> List[str]:
                 # An http twin and a suffix of the literal, as an attacker would try.
                 origins.append(item.replace("https://", "http://"))
                 origins.append(item.rstrip("/") + ".evil.example")
+    # Origins the apps' regexes and globs are about.
     origins += ["https://app.alerts.example.com", "https://evilalerts.example.com", "https://x.helped.example.com"]
-    del options
+    for writer in route.writers:  # the literal origins a hand-written hook's checks name
+        if writer.hook is not None and writer.hook.headers is not None:
+            for reflection in writer.hook.headers.reflections:
+                origins += [literal for check in reflection.checks for literal in check.literals if literal not in origins]
     return origins
 
 
