@@ -18,7 +18,7 @@ from cors_lint.find import guard
 
 if TYPE_CHECKING:
     from cors_lint.link.project import Project
-    from cors_lint.model.application import ApplicationModel
+    from cors_lint.model.routes import ApplicationModel
 
 
 @dataclass(frozen=True)

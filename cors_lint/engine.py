@@ -22,7 +22,7 @@ from cors_lint.find import guard, screen
 if TYPE_CHECKING:
     from cors_lint.findings import Finding
     from cors_lint.link.project import Project
-    from cors_lint.model.application import ApplicationModel
+    from cors_lint.model.routes import ApplicationModel
     from cors_lint.model.policy import LinkedRegistrations, Policy
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex

@@ -17,7 +17,8 @@ import pytest
 from flask import Flask
 
 from cors_lint.applications import analyse_paths
-from cors_lint.model.application import AppPolicy, RoutePolicy, predict_route
+from cors_lint.model.request import predict_route
+from cors_lint.model.routes import AppPolicy, RoutePolicy
 from cors_lint.model.policy import NotConcrete, concrete
 
 APPS = Path(__file__).resolve().parent / "apps"
@@ -207,7 +208,7 @@ def test_a_decorated_view_that_raises_answers_with_the_app_level_policy(monkeypa
 def test_origins_outside_trusted_are_granted_by_the_running_app(app_dir_on_path: Path) -> None:
     """``origins_proof.outside_trusted`` of every route, replayed: the real app
     grants that origin on that route."""
-    from cors_lint.model.application import origins_proof
+    from cors_lint.model.routes import origins_proof
 
     for app_policy in analyse_paths([str(app_dir_on_path)]).model.apps:
         client = import_app(app_dir_on_path, app_policy).test_client()

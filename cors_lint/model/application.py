@@ -1,6 +1,7 @@
 """The application model: for each app the linker found, its flask-cors
 registrations built in the app's context, and the CORS policy of every route
-as a request meets it.
+(``model.routes``) as a request meets it (``model.request`` predicts the
+headers).
 
 What a request to a route gets, in the order Flask runs it (flask-cors 6):
 
@@ -18,11 +19,9 @@ What a request to a route gets, in the order Flask runs it (flask-cors 6):
 from __future__ import annotations
 
 import dataclasses
-import re
-from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from cors_lint.evaluate.values import Span, Unknown
 from cors_lint.find.branches import Branch, condition, exclusive
@@ -31,15 +30,12 @@ from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCal
 from cors_lint.link.apps import AppLink, Event, Linker, Placement, RouteLink
 from cors_lint.link.project import ObjectRef
 from cors_lint.link.configs import NamedConfig, named_configs
-from cors_lint.model import flaskcors
-from cors_lint.model.flaskcors import ComputedOptions, Headers
 from cors_lint.find.headers import ACAO
-from cors_lint.model.headers import FunctionHeaders, build_header_policy
+from cors_lint.model.headers import build_header_policy
 from cors_lint.model.policy import (
     ConfigEntry,
     GivenOption,
     HookConflict,
-    LinkedRegistrations,
     NotConcrete,
     OptionLayer,
     Registration,
@@ -51,94 +47,17 @@ from cors_lint.model.policy import (
     extension_registration,
     option_layer,
 )
-
-STATIC_RULE = "/static/<path:filename>"
-
-# Sample values for converters: a rule's path as a request would have it.
-_CONVERTER_SAMPLES = {
-    "int": "1",
-    "float": "1.5",
-    "path": "a/b",
-    "uuid": "00000000-0000-0000-0000-000000000000",
-    "any": None,  # replaced by its first choice
-}
-_CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>")
-
-
-def sample_path(rule: str) -> str:
-    """A request path the rule routes: each variable part filled with a
-    value its converter accepts."""
-
-    def fill(match: "re.Match[str]") -> str:
-        converter = match.group("converter") or "default"
-        if converter == "any" and match.group("args"):
-            return match.group("args").split(",")[0].strip().strip("'\"")
-        return _CONVERTER_SAMPLES.get(converter) or "x"
-
-    return _CONVERTER.sub(fill, rule)
-
-
-@dataclass(frozen=True)
-class HandWrittenHook:
-    """An ``after_request`` function that writes Access-Control-Allow-Origin."""
-
-    function: str
-    where: Span  # its first write of the header
-    headers: Optional[FunctionHeaders]  # None when what it writes is not modelled (a literal origin)
-
-
-@dataclass(frozen=True)
-class Writer:
-    """One thing that may write CORS headers on a response, in run order."""
-
-    kind: str  # "decorator", "extension" or "hand-written"
-    registration: Optional[Registration] = None
-    hook: Optional[HandWrittenHook] = None
-
-
-@dataclass(frozen=True)
-class Alternative:
-    when: str
-    registration: Optional[Registration]  # None: no flask-cors registration answers then
-
-
-@dataclass(frozen=True)
-class RoutePolicy:
-    rule: Union[str, Unknown]
-    endpoint: Union[str, Unknown]
-    methods: Union[Tuple[str, ...], Unknown]
-    where: Span
-    cors: str  # "flask-cors", "hand-written", "none" or "unknown"
-    writers: Tuple[Writer, ...]  # what runs on a response to this route, in order
-    deciding: Optional[Scope]  # the flask-cors scope that answers first
-    registration: Optional[Registration]
-    unknown: Tuple[str, ...]  # option names whose value is not known
-    reason: Optional[str]  # why cors is "unknown"
-    alternatives: Tuple[Alternative, ...]
-    decided_by: Tuple[Span, ...]
-    # A decorated view that raises answers through the app-level flask-cors
-    # registration (``intercept_exceptions``), not through its decorator.
-    on_error: Optional[Scope] = None
-
-    @property
-    def path(self) -> Optional[str]:
-        return sample_path(self.rule) if isinstance(self.rule, str) else None
-
-
-@dataclass(frozen=True)
-class AppPolicy:
-    label: str
-    where: Span
-    routes: Tuple[RoutePolicy, ...]
-    registrations: Tuple[Registration, ...]
-
-
-@dataclass(frozen=True)
-class ApplicationModel:
-    apps: Tuple[AppPolicy, ...]
-    linked: LinkedRegistrations  # every registration built in its app's context, by its call
-    conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors
-
+from cors_lint.model.routes import (
+    STATIC_RULE,
+    Alternative,
+    AppPolicy,
+    ApplicationModel,
+    HandWrittenHook,
+    RoutePolicy,
+    Writer,
+    sample_path,
+    scope_for,
+)
 
 def build_application_model(linker: Linker, links: Sequence[AppLink], routes: bool = True) -> ApplicationModel:
     """Every app's registrations in its context, and, with ``routes``, the
@@ -176,7 +95,7 @@ def hook_conflicts(app: AppPolicy) -> List[HookConflict]:
             for other_position, other in enumerate(route.writers):
                 if other.registration is None or other.registration.inactive is not None:
                     continue
-                scope, why = _scope_for(other.registration, path)
+                scope, why = scope_for(other.registration, path)
                 if scope is None or why is not None:
                     continue
                 key = (writer.hook.where, other.registration.where)
@@ -428,7 +347,7 @@ def _route_policy(
             continue
         candidate = writer.registration
         assert candidate is not None
-        scope, why = _scope_for(candidate, path)
+        scope, why = scope_for(candidate, path)
         if scope is None and why is None:
             continue  # no resource of this registration covers the route
         if registration is None:
@@ -497,7 +416,7 @@ def _error_scope(writers: Tuple[Writer, ...], path: Optional[str]) -> Optional[S
         registration = writer.registration
         if writer.kind != "extension" or registration is None or registration.on_blueprint:
             continue
-        scope, why = _scope_for(registration, path)
+        scope, why = scope_for(registration, path)
         if scope is not None and why is None and scope.computed is not None and scope.computed.intercept_exceptions:
             return scope
     return None
@@ -509,31 +428,6 @@ def _is_unknown(value) -> bool:
     except NotConcrete:
         return True
     return False
-
-
-def _scope_for(registration: Registration, path: Optional[str]) -> Tuple[Optional[Scope], Optional[str]]:
-    """The scope that answers for ``path``: (scope, None); (None, None) when no
-    resource covers it; (scope or None, reason) when that is not known."""
-    if registration.kind == "decorator":
-        return registration.scopes[0], None
-    if registration.failure is not None:
-        return None, f"flask-cors fails at start-up: {registration.failure.message}"
-    if path is None:
-        return registration.scopes[0] if registration.scopes else None, "the route's rule is not known"
-    for scope in registration.scopes:
-        if scope.resource is None:
-            continue
-        try:
-            pattern = flaskcors.resolve_pattern(concrete(scope.resource), ignore_case=False)
-        except NotConcrete as missing:
-            return scope, f"the resources are not known ({missing.unknown.reason})"
-        except flaskcors.StartupError as failure:
-            return None, failure.message
-        from urllib.parse import unquote
-
-        if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
-            return scope, None
-    return None, None
 
 
 def _decided_by(registration: Registration, scope: Optional[Scope]) -> List[Span]:
@@ -551,132 +445,3 @@ def _route_order(route: RoutePolicy) -> Tuple:
     rule = route.rule if isinstance(route.rule, str) else "~"
     endpoint = route.endpoint if isinstance(route.endpoint, str) else "~"
     return (rule, endpoint, route.where.path, route.where)
-
-
-# Prediction -------------------------------------------------------------------------------
-class CannotPredict(Exception):
-    """Part of the route's policy is unknown, so the answer is too."""
-
-
-def predict_route(
-    route: RoutePolicy, path: str, method: str, request_headers: Mapping[str, str], error: Optional[bool] = None
-) -> Headers:
-    """The CORS headers of the response, as (name, value) pairs in the order
-    they are added; a hand-written ``headers[...] =`` replaces the value.
-    Where registrations are alternatives (if/else arms), the arm of the
-    route's deciding registration is followed.
-
-    With ``error`` the view raised (an ``abort(404)``; by default, a GET of
-    the static route's sample file, which does not exist): flask-cors's wrapped
-    exception handlers answer first, each app-level registration with
-    ``intercept_exceptions`` in the order they were made, and the view's
-    decorator never runs; the ``after_request`` functions follow as usual."""
-    headers: List[Tuple[str, str]] = []
-    evaluated = False
-    if error is None:  # Flask answers OPTIONS itself; other methods look for the file
-        error = route.endpoint == "static" and method != "OPTIONS"
-    writers = [writer for writer in route.writers if not _other_arm(writer, route)]
-    if error:
-        writers = [writer for writer in writers if writer.kind != "decorator"]
-        for writer in reversed(writers):
-            registration = writer.registration
-            if writer.kind != "extension" or registration is None or registration.on_blueprint:
-                continue
-            if any(name == flaskcors.ACL_ORIGIN for name, _ in headers):
-                break
-            scope, why = _scope_for(registration, path)
-            if scope is not None and why is None and scope.computed is not None and scope.computed.intercept_exceptions:
-                headers.extend(_answer(registration, path, method, request_headers))
-    for writer in writers:
-        if writer.kind == "decorator":
-            assert writer.registration is not None
-            headers.extend(_answer(writer.registration, path, method, request_headers))
-            evaluated = True
-        elif writer.kind == "extension":
-            assert writer.registration is not None
-            if evaluated or any(name == flaskcors.ACL_ORIGIN for name, _ in headers):
-                continue
-            headers.extend(_answer(writer.registration, path, method, request_headers))
-        else:
-            assert writer.hook is not None
-            headers = _hand_written_answer(writer.hook, headers, request_headers)
-    return tuple(headers)
-
-
-def _other_arm(writer: Writer, route: RoutePolicy) -> bool:
-    """Another arm of the if/else than the one the policy follows."""
-    registration = writer.registration
-    return registration is not None and route.registration is not None and exclusive(
-        registration.branch, route.registration.branch
-    )
-
-
-def _hand_written_answer(
-    hook: HandWrittenHook, headers: List[Tuple[str, str]], request_headers: Mapping[str, str]
-) -> List[Tuple[str, str]]:
-    """A hook that sets Access-Control-Allow-Origin (``headers[...] = ...``
-    replaces what is there) to ``*`` or to the request's Origin when its
-    checks pass."""
-    origin = next((value for name, value in request_headers.items() if name.lower() == "origin"), None)
-    written = hook.headers
-    if written is None:
-        raise CannotPredict(f"{hook.function}() writes Access-Control-Allow-Origin in a way the model does not follow")
-    value: Optional[str] = None
-    if written.wildcard is not None:
-        value = "*"
-    for reflection in written.reflections:
-        verdicts = [check.passes(origin or "") for check in reflection.checks]
-        if None in verdicts:
-            raise CannotPredict("a hand-written origin check cannot be decided for this origin")
-        if origin and all(verdicts):
-            value = origin
-    if value is None:
-        return headers
-    # ``headers[name] = value`` replaces that header only; what flask-cors
-    # wrote under other names stays.
-    kept = [(name, text) for name, text in headers if name != flaskcors.ACL_ORIGIN]
-    kept.append((flaskcors.ACL_ORIGIN, value))
-    if written.credentials and not any(name == flaskcors.ACL_CREDENTIALS for name, _ in kept):
-        kept.append((flaskcors.ACL_CREDENTIALS, "true"))
-    return kept
-
-
-def _answer(registration: Registration, path: str, method: str, request_headers: Mapping[str, str]) -> Headers:
-    from cors_lint.model.predict import CannotPredict as ModelCannotPredict, predict
-
-    try:
-        return predict(registration, path, method, request_headers)
-    except ModelCannotPredict as error:
-        raise CannotPredict(str(error)) from None
-
-
-def origins_proof(route: RoutePolicy, trusted: Sequence[str] = ()) -> Optional[Dict[str, Optional[str]]]:
-    """For a route that flask-cors answers with known origins: whether the set
-    of origins it accepts is proved exactly, and one obtainable origin outside
-    ``trusted`` (the ``trusted-origins`` setting) that it accepts, if any."""
-    if route.cors != "flask-cors" or route.deciding is None:
-        return None
-    from cors_lint.model.language.verdicts import origins_proof as proof_of
-    from cors_lint.model.origins import origin_entries
-
-    entries = origin_entries(route.deciding.setting("origins"))
-    if isinstance(entries, Unknown):
-        return None
-    return proof_of(entries, trusted)
-
-
-def computed_options(route: RoutePolicy) -> Optional[ComputedOptions]:
-    return route.deciding.computed if route.deciding is not None else None
-
-
-__all__ = [
-    "AppPolicy",
-    "ApplicationModel",
-    "CannotPredict",
-    "RoutePolicy",
-    "build_application_model",
-    "computed_options",
-    "origins_proof",
-    "predict_route",
-    "sample_path",
-]

@@ -13,7 +13,7 @@ import re
 from typing import Any, Dict, List, Optional, Sequence
 
 from cors_lint.model import flaskcors
-from cors_lint.model.application import AppPolicy, RoutePolicy, origins_proof
+from cors_lint.model.routes import AppPolicy, RoutePolicy, origins_proof
 from cors_lint.model.policy import NotConcrete, Scope, concrete
 
 OPTION_ORDER = (

@@ -1,0 +1,148 @@
+"""The per-route policy: what the application model says each route of an
+app gets, as plain data the front ends and the prediction read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, Optional, Sequence, Tuple, Union
+from urllib.parse import unquote
+
+from cors_lint.evaluate.values import Span, Unknown
+from cors_lint.model import flaskcors
+from cors_lint.model.flaskcors import ComputedOptions
+from cors_lint.model.policy import HookConflict, LinkedRegistrations, NotConcrete, Registration, Scope, concrete
+
+if TYPE_CHECKING:
+    from cors_lint.model.headers import FunctionHeaders
+
+STATIC_RULE = "/static/<path:filename>"
+
+# Sample values for converters: a rule's path as a request would have it.
+_CONVERTER_SAMPLES = {
+    "int": "1",
+    "float": "1.5",
+    "path": "a/b",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "any": None,  # replaced by its first choice
+}
+_CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>")
+
+
+def sample_path(rule: str) -> str:
+    """A request path the rule routes: each variable part filled with a
+    value its converter accepts."""
+
+    def fill(match: "re.Match[str]") -> str:
+        converter = match.group("converter") or "default"
+        if converter == "any" and match.group("args"):
+            return match.group("args").split(",")[0].strip().strip("'\"")
+        return _CONVERTER_SAMPLES.get(converter) or "x"
+
+    return _CONVERTER.sub(fill, rule)
+
+
+@dataclass(frozen=True)
+class HandWrittenHook:
+    """An ``after_request`` function that writes Access-Control-Allow-Origin."""
+
+    function: str
+    where: Span  # its first write of the header
+    headers: "Optional[FunctionHeaders]"  # None when what it writes is not modelled (a literal origin)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One thing that may write CORS headers on a response, in run order."""
+
+    kind: str  # "decorator", "extension" or "hand-written"
+    registration: Optional[Registration] = None
+    hook: Optional[HandWrittenHook] = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    when: str
+    registration: Optional[Registration]  # None: no flask-cors registration answers then
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    rule: Union[str, Unknown]
+    endpoint: Union[str, Unknown]
+    methods: Union[Tuple[str, ...], Unknown]
+    where: Span
+    cors: str  # "flask-cors", "hand-written", "none" or "unknown"
+    writers: Tuple[Writer, ...]  # what runs on a response to this route, in order
+    deciding: Optional[Scope]  # the flask-cors scope that answers first
+    registration: Optional[Registration]
+    unknown: Tuple[str, ...]  # option names whose value is not known
+    reason: Optional[str]  # why cors is "unknown"
+    alternatives: Tuple[Alternative, ...]
+    decided_by: Tuple[Span, ...]
+    # A decorated view that raises answers through the app-level flask-cors
+    # registration (``intercept_exceptions``), not through its decorator.
+    on_error: Optional[Scope] = None
+
+    @property
+    def path(self) -> Optional[str]:
+        return sample_path(self.rule) if isinstance(self.rule, str) else None
+
+
+@dataclass(frozen=True)
+class AppPolicy:
+    label: str
+    where: Span
+    routes: Tuple[RoutePolicy, ...]
+    registrations: Tuple[Registration, ...]
+
+
+@dataclass(frozen=True)
+class ApplicationModel:
+    apps: Tuple[AppPolicy, ...]
+    linked: LinkedRegistrations  # every registration built in its app's context, by its call
+    conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors
+
+
+def scope_for(registration: Registration, path: Optional[str]) -> Tuple[Optional[Scope], Optional[str]]:
+    """The scope that answers for ``path``: (scope, None); (None, None) when no
+    resource covers it; (scope or None, reason) when that is not known."""
+    if registration.kind == "decorator":
+        return registration.scopes[0], None
+    if registration.failure is not None:
+        return None, f"flask-cors fails at start-up: {registration.failure.message}"
+    if path is None:
+        return registration.scopes[0] if registration.scopes else None, "the route's rule is not known"
+    for scope in registration.scopes:
+        if scope.resource is None:
+            continue
+        try:
+            pattern = flaskcors.resolve_pattern(concrete(scope.resource), ignore_case=False)
+        except NotConcrete as missing:
+            return scope, f"the resources are not known ({missing.unknown.reason})"
+        except flaskcors.StartupError as failure:
+            return None, failure.message
+        if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
+            return scope, None
+    return None, None
+
+
+def origins_proof(route: RoutePolicy, trusted: Sequence[str] = ()) -> Optional[Dict[str, Optional[str]]]:
+    """For a route that flask-cors answers with known origins: whether the set
+    of origins it accepts is proved exactly, and one obtainable origin outside
+    ``trusted`` (the ``trusted-origins`` setting) that it accepts, if any."""
+    if route.cors != "flask-cors" or route.deciding is None:
+        return None
+    from cors_lint.model.language.verdicts import origins_proof as proof_of
+    from cors_lint.model.origins import origin_entries
+
+    entries = origin_entries(route.deciding.setting("origins"))
+    if isinstance(entries, Unknown):
+        return None
+    return proof_of(entries, trusted)
+
+
+def computed_options(route: RoutePolicy) -> Optional[ComputedOptions]:
+    return route.deciding.computed if route.deciding is not None else None
+
+
