@@ -78,9 +78,9 @@ def lint_paths(
     single_files = not any(os.path.isdir(path) for path in paths)
     findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs, tuple(trusted_origins)))
     if findings:  # the findings module is not even imported for a clean tree
-        from cors_lint.findings import deduplicate
+        from cors_lint.findings import deduplicate, with_routes
 
-        findings = deduplicate(findings)
+        findings = with_routes(deduplicate(findings))
     return LintRun(tuple(findings), len(file_paths))
 
 
@@ -91,10 +91,10 @@ def lint_in_project(
     are read from disk), as ``cors-lint PATH`` reports them: the flake8
     plugin's view of a file."""
     from cors_lint import engine
-    from cors_lint.findings import deduplicate
+    from cors_lint.findings import deduplicate, with_routes
 
     candidates = [path] if engine.is_candidate(source) else []
-    return deduplicate(_analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins)))
+    return with_routes(deduplicate(_analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins))))
 
 
 def _analyse(

@@ -12,7 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from cors_lint import files
 from cors_lint.find import guard, screen
@@ -22,10 +22,14 @@ from cors_lint.find import guard, screen
 if TYPE_CHECKING:
     from cors_lint.findings import Finding
     from cors_lint.link.project import Project
-    from cors_lint.model.routes import ApplicationModel
-    from cors_lint.model.policy import LinkedRegistrations, Policy
+    from cors_lint.evaluate.values import Span
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex
+    from cors_lint.model.policy import LinkedRegistrations, Policy
+    from cors_lint.model.routes import ApplicationModel, RoutePolicy
+
+    # Each registration's routes, by the place of its call.
+    RoutesByRegistration = Dict[Span, List[RoutePolicy]]
 
 # A file that never imports flask_cors cannot use it: no need to parse it.
 # The substring test is the fast path; the regex confirms an import statement.
@@ -102,7 +106,9 @@ def lint_source(
     """All findings for one file's bytes, sorted, selected by code prefix;
     findings silenced by ``# noqa`` are included, marked ``suppressed_by``.
     Findings about values written in an imported module name that module."""
-    return _selected(_analyse(source, path, loader, trusted_origins), select, ignore)
+    from cors_lint.findings import with_routes
+
+    return with_routes(_selected(_analyse(source, path, loader, trusted_origins), select, ignore))
 
 
 def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
@@ -251,6 +257,7 @@ def _analyse_group(
     modules = [project.add(member.index, Path(os.path.abspath(member.path))) for member in parsed]
     model = _application_model(project)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
+    routes = _routes_by_registration(model)
     for member, module in zip(parsed, modules):
         # A module that does not import flask_cors may still hold a registration
         # (``cors.init_app(app)`` with ``cors`` from extensions.py).
@@ -260,7 +267,7 @@ def _analyse_group(
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
             if trusted_origins:
                 policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
-            found = _apply_noqa(_in_context(check_policy(policy), policy, member.path), member.index, loader)
+            found = _apply_noqa(_in_context(check_policy(policy), policy, member.path, routes), member.index, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
         placed = [_placed(finding, member.path) for finding in found]
@@ -268,6 +275,16 @@ def _analyse_group(
             placed = [finding for finding in placed if finding.path in reported]
         findings.extend(placed)
     return findings
+
+
+def _routes_by_registration(model: "Optional[ApplicationModel]") -> "RoutesByRegistration":
+    """Each registration's routes: those it answers for."""
+    found: "RoutesByRegistration" = {}
+    for app in model.apps if model is not None else ():
+        for route in app.routes:
+            if route.registration is not None:
+                found.setdefault(route.registration.where, []).append(route)
+    return found
 
 
 def _holds_registration(module, linked: "LinkedRegistrations") -> bool:
@@ -284,7 +301,7 @@ def _application_model(project: "Project") -> "Optional[ApplicationModel]":
 
     try:
         linker = Linker(project)
-        return build_application_model(linker, linker.link(), routes=False)
+        return build_application_model(linker, linker.link())
     except RecursionError:
         return None
 
@@ -307,43 +324,53 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
     return silenced
 
 
-def _in_context(findings: List[Finding], policy: "Policy", path: str) -> List[Finding]:
-    """Each finding with the registrations that use its value (its related
-    locations, when it is written elsewhere), and the condition it holds
-    under when those stand in one arm of an ``if``/``else``."""
+def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "RoutesByRegistration") -> List[Finding]:
+    """Each finding with the registrations that use its value and a few of
+    the routes it exposes (its related locations), how many routes those
+    are, and the condition it holds under when the registrations stand in
+    one arm of an ``if``/``else``."""
     if not findings or not policy.registrations:
         return findings
-    elsewhere = any(finding.where.path not in ("", path) for finding in findings)
-    if not elsewhere and not any(registration.branch for registration in policy.registrations):
-        return findings  # nothing to say: the common case, kept cheap
     from cors_lint.evaluate.values import walk
     from cors_lint.find.branches import condition
     from cors_lint.findings import Related
 
-    def places(registration) -> set:
-        spans = {registration.where}
-        for setting in registration.settings:
+    def places(settings, where, resource=None) -> set:
+        """Where the values of a registration (or of one resource scope) are written."""
+        spans = {where}
+        for setting in settings:
+            if resource is not None and setting.name == "resources":
+                continue  # a scope's own pattern stands for its resource, not every pattern
             spans.add(setting.where)
             spans.update(value.where for value in walk(setting.value))
+        if resource is not None:
+            spans.update(value.where for value in walk(resource))
         return spans
 
-    placed = [(registration, places(registration)) for registration in policy.registrations]
+    placed = [(registration, places(registration.settings, registration.where)) for registration in policy.registrations]
     marked = []
     for finding in findings:
         users = [registration for registration, spans in placed if finding.where in spans]
+        exposed = sorted(
+            {
+                (route.rule, route.example, route.where)
+                for user in users
+                for route in routes.get(user.where, ())
+                if route.deciding is None
+                or finding.where in places(route.deciding.settings, user.where, route.deciding.resource)
+            }
+        )
+        message = finding.message
         conditions = {condition(registration.branch) for registration in users}
         if users and len(conditions) == 1 and "" not in conditions:
-            finding = dataclasses.replace(finding, message=f"{finding.message} ({conditions.pop()})")
-        related = tuple(
-            sorted(
-                {
-                    Related(user.where.path or path, user.where.line, user.where.column, f"used by {user.label}")
-                    for user in users
-                    if user.where != finding.where
-                }
-            )
-        )
-        marked.append(dataclasses.replace(finding, related=related) if related else finding)
+            message += f" ({conditions.pop()})"
+        related = {
+            Related(user.where.path or path, user.where.line, user.where.column, f"used by {user.label}")
+            for user in users
+            if user.where != finding.where
+        }
+        exposes = tuple(Related(where.path or path, where.line, where.column, f"exposes {example}") for _, example, where in exposed)
+        marked.append(dataclasses.replace(finding, message=message, related=tuple(sorted(related)), exposes=exposes))
     return marked
 
 

@@ -45,6 +45,7 @@ class Finding:
     path: str = ""
     suppressed_by: Optional[int] = None  # line of the ``# noqa`` comment that silences it
     related: Tuple[Related, ...] = ()
+    exposes: Tuple[Related, ...] = ()  # the routes the finding exposes (said in the message by ``with_routes``)
     # For verdicts on origin checks: "exact" (decided from the accepted
     # language) or "heuristic" (a construct without a regular equivalent, or
     # beyond the automaton budget); None for findings of other kinds.
@@ -59,15 +60,44 @@ def deduplicate(findings: Iterable[Finding]) -> List[Finding]:
     several resources is reported once, at its most severe."""
     best = {}
     related: dict = {}
+    exposes: dict = {}
     for finding in findings:
         key = (finding.path, finding.code, finding.where, finding.witness)
         related.setdefault(key, set()).update(finding.related)
+        exposes.setdefault(key, set()).update(finding.exposes)
         if key not in best or finding.severity > best[key].severity:
             best[key] = finding
     return sorted(
-        (dataclasses.replace(finding, related=tuple(sorted(related[key]))) for key, finding in best.items()),
+        (
+            dataclasses.replace(finding, related=tuple(sorted(related[key])), exposes=tuple(sorted(exposes[key])))
+            for key, finding in best.items()
+        ),
         key=Finding.sort_key,
     )
+
+
+# A finding names this many of the routes it exposes.
+EXAMPLE_ROUTES = 3
+
+
+def with_routes(findings: Iterable[Finding]) -> List[Finding]:
+    """The last step of a run: each finding says how many routes it exposes
+    and names a few, which also become related locations."""
+    described = []
+    for finding in findings:
+        if finding.exposes:
+            routes = sorted(finding.exposes, key=lambda route: (route.message, route.path, route.line))
+            count = len({route.message for route in routes})
+            shown = list(dict.fromkeys(route.message for route in routes))[:EXAMPLE_ROUTES]
+            examples = ", ".join(text.split(" ", 1)[1] if text.startswith("exposes ") else text for text in shown)
+            finding = dataclasses.replace(
+                finding,
+                message=f"{finding.message} (on {count} route{'s' if count != 1 else ''}, e.g. {examples})",
+                related=tuple(sorted(set(finding.related) | {route for route in routes if route.message in shown})),
+                exposes=(),
+            )
+        described.append(finding)
+    return described
 
 
 def code_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:

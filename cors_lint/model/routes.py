@@ -88,6 +88,12 @@ class RoutePolicy:
     def path(self) -> Optional[str]:
         return sample_path(self.rule) if isinstance(self.rule, str) else None
 
+    @property
+    def example(self) -> str:
+        """"POST /api/items/<int:item_id>": the route as a finding names it."""
+        methods = [m for m in self.methods if m not in ("HEAD", "OPTIONS")] if isinstance(self.methods, tuple) else []
+        return f"{(methods or ['GET'])[0]} {self.rule if isinstance(self.rule, str) else '<unknown rule>'}"
+
 
 @dataclass(frozen=True)
 class AppPolicy:
