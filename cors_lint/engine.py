@@ -348,6 +348,16 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
         return spans
 
     placed = [(registration, places(registration.settings, registration.where)) for registration in policy.registrations]
+    scope_places: Dict[int, set] = {}  # by id of a route's deciding scope: routes share scopes
+
+    def in_scope(route, where, user) -> bool:
+        if route.deciding is None:
+            return True
+        key = id(route.deciding)
+        if key not in scope_places:
+            scope_places[key] = places(route.deciding.settings, user.where, route.deciding.resource)
+        return where in scope_places[key]
+
     marked = []
     for finding in findings:
         users = [registration for registration, spans in placed if finding.where in spans]
@@ -356,8 +366,7 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
                 (route.rule, route.example, route.where)
                 for user in users
                 for route in routes.get(user.where, ())
-                if route.deciding is None
-                or finding.where in places(route.deciding.settings, user.where, route.deciding.resource)
+                if in_scope(route, finding.where, user)
             }
         )
         message = finding.message

@@ -36,11 +36,9 @@ from cors_lint.model.policy import (
     ConfigEntry,
     GivenOption,
     HookConflict,
-    NotConcrete,
     OptionLayer,
     Registration,
     Scope,
-    concrete,
     config_entries,
     config_layer,
     decorator_registration,
@@ -337,7 +335,6 @@ def _route_policy(
     reason = None
     deciding: Optional[Scope] = None
     registration: Optional[Registration] = None
-    unknown: Tuple[str, ...] = ()
     alternatives: List[Alternative] = []
     kind = "none"
     path = sample_path(rule) if isinstance(rule, str) else None
@@ -372,8 +369,6 @@ def _route_policy(
         hook = writers[first_hand].hook
         assert hook is not None
         decided_by.append(hook.where)
-    if deciding is not None:
-        unknown = tuple(setting.name for setting in deciding.settings if _is_unknown(setting.value))
     on_error = None
     if registration is not None and registration.kind == "decorator":
         on_error = _error_scope(writers, path)
@@ -386,7 +381,6 @@ def _route_policy(
         writers,
         deciding,
         registration,
-        unknown,
         reason,
         tuple(alternatives),
         tuple(dict.fromkeys(decided_by)),
@@ -420,14 +414,6 @@ def _error_scope(writers: Tuple[Writer, ...], path: Optional[str]) -> Optional[S
         if scope is not None and why is None and scope.computed is not None and scope.computed.intercept_exceptions:
             return scope
     return None
-
-
-def _is_unknown(value) -> bool:
-    try:
-        concrete(value)
-    except NotConcrete:
-        return True
-    return False
 
 
 def _decided_by(registration: Registration, scope: Optional[Scope]) -> List[Span]:

@@ -76,13 +76,19 @@ class RoutePolicy:
     writers: Tuple[Writer, ...]  # what runs on a response to this route, in order
     deciding: Optional[Scope]  # the flask-cors scope that answers first
     registration: Optional[Registration]
-    unknown: Tuple[str, ...]  # option names whose value is not known
     reason: Optional[str]  # why cors is "unknown"
     alternatives: Tuple[Alternative, ...]
     decided_by: Tuple[Span, ...]
     # A decorated view that raises answers through the app-level flask-cors
     # registration (``intercept_exceptions``), not through its decorator.
     on_error: Optional[Scope] = None
+
+    @property
+    def unknown(self) -> Tuple[str, ...]:
+        """The options of the deciding scope whose value is not known."""
+        if self.deciding is None:
+            return ()
+        return tuple(setting.name for setting in self.deciding.settings if _is_unknown(setting.value))
 
     @property
     def path(self) -> Optional[str]:
@@ -108,6 +114,14 @@ class ApplicationModel:
     apps: Tuple[AppPolicy, ...]
     linked: LinkedRegistrations  # every registration built in its app's context, by its call
     conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors
+
+
+def _is_unknown(value) -> bool:
+    try:
+        concrete(value)
+    except NotConcrete:
+        return True
+    return False
 
 
 def scope_for(registration: Registration, path: Optional[str]) -> Tuple[Optional[Scope], Optional[str]]:
