@@ -42,12 +42,16 @@ def lint_paths(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     jobs: Optional[int] = None,
+    timeout: float = 0,
 ) -> LintRun:
     """Findings for files and directories, sorted; the same whatever ``jobs``.
 
     Every file is read once and pre-filtered in this process; the few that
     can contain flask-cors code are analysed, in a pool of ``jobs`` processes
     (default: one per CPU) when there are enough of them to pay for it.
+    With ``timeout`` > 0 each file's analysis runs in a worker process
+    under that many seconds (``cors_lint.budget``): over budget, the file gets
+    a CRS003 finding and the others are still analysed.
     Raises ``cors_lint.files.MissingPath`` for a path that does not exist.
     """
     from cors_lint import engine, files
@@ -64,8 +68,24 @@ def lint_paths(
         if engine.is_candidate(source):
             candidates.append((path, source))
     workers = jobs or os.cpu_count() or 1
+    if timeout > 0:
+        from cors_lint import budget
+
+        for result in budget.run(
+            functools.partial(engine.lint_candidate, select=tuple(select), ignore=tuple(ignore)),
+            candidates,
+            timeout=timeout,
+            jobs=1 if len(candidates) < PARALLEL_FROM else workers,
+            overrun=functools.partial(engine.overrun, select=tuple(select), ignore=tuple(ignore)),
+            reset=engine.reset_worker_loader,
+            prepare=engine.prepare_workers,
+        ):
+            findings.extend(result)
+        candidates = []
     analyse = functools.partial(engine.lint_candidates, select=tuple(select), ignore=tuple(ignore))
-    if workers == 1 or len(candidates) < PARALLEL_FROM:
+    if not candidates:
+        pass
+    elif workers == 1 or len(candidates) < PARALLEL_FROM:
         findings.extend(analyse(candidates))
     else:
         # Batches, each with its own module loader: an imported settings

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 from cors_lint import files
 from cors_lint.find import guard, screen
 
+if TYPE_CHECKING:
+    from cors_lint import budget
+
 # Findings, spans and rules are imported where a finding is made: a run over
 # files without CORS code never needs them.
 if TYPE_CHECKING:
@@ -121,6 +124,50 @@ def lint_candidates(
     return [finding for path, source in candidates for finding in lint_source(source, path, select, ignore, loader)]
 
 
+# One loader per worker process of a bounded run (cors_lint.budget): an
+# imported settings module is parsed once per worker, not once per file.
+_worker_loader: "Optional[ModuleLoader]" = None
+
+
+def lint_candidate(candidate: Tuple[str, bytes], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    """``lint_source`` for one (path, bytes) pair: the unit of bounded work."""
+    global _worker_loader
+    if _worker_loader is None:
+        _worker_loader = new_loader()
+    path, source = candidate
+    return lint_source(source, path, select, ignore, _worker_loader)
+
+
+def prepare_workers() -> None:
+    """Imports every worker needs, made once before they are forked. Not
+    libcst: a run whose candidates only mention the header never loads it."""
+    import cors_lint.noqa  # noqa: F401
+    import cors_lint.rules  # noqa: F401
+
+
+def reset_worker_loader() -> None:
+    """After an interrupted unit: its half-loaded modules are dropped."""
+    global _worker_loader
+    _worker_loader = None
+
+
+def overrun(candidate: Tuple[str, bytes], what: "budget.Overrun", select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    """The finding for a unit the time budget stopped (CRS003) or whose
+    worker process died (CRS002)."""
+    from cors_lint.rules.parse import ANALYSIS_TIMEOUT, FILE_START, INTERNAL_ERROR
+
+    if what.kind == "timeout":
+        finding = ANALYSIS_TIMEOUT.finding(
+            FILE_START,
+            f"The analysis ran out of its time budget ({what.seconds:g} s) while {what.step}, so this file was not checked.",
+        )
+    else:
+        finding = INTERNAL_ERROR.finding(
+            FILE_START, "The process analysing this file died, so this file was not checked; please report this."
+        )
+    return _selected([finding], candidate[0], select, ignore)
+
+
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
     from cors_lint.rules.parse import FILE_START, UNPARSEABLE
 
@@ -142,9 +189,8 @@ def _placed(finding: Finding, path: str) -> Finding:
     """Reported in the file where the offending value is written; a value
     from an imported module says which file uses it."""
     if finding.where.path and finding.where.path != path:
-        return dataclasses.replace(
-            finding, path=finding.where.path, message=f"{finding.message} (the value is used in {path})"
-        )
+        message = finding.message[:-1] if finding.message.endswith(".") else finding.message
+        return dataclasses.replace(finding, path=finding.where.path, message=f"{message} (the value is used in {path}).")
     return dataclasses.replace(finding, path=path)
 
 
@@ -156,9 +202,11 @@ def _analyse(source: Source, path: str, loader: "Optional[ModuleLoader]") -> Lis
     if verdict.tree is not None:
         if not imports_flask_cors(source) and not screen.may_write_allow_origin(verdict.tree):
             return []  # it only mentions the header: nothing for libcst to find
-        top_level_lines = guard.top_level_lines(verdict.tree)
+        # A long module loses the statements that cannot matter (lines blanked).
+        sliced = guard.slice_module(verdict.tree, source)
+        source, top_level_lines = sliced.source, sliced.top_level_lines
         # CPython's tree is freed here, before libcst builds its own.
-        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree), tree=None)
+        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree, sliced.kept), tree=None)
     if verdict.refusal is not None:
         return [_unparseable(verdict.refusal)]
     import libcst as cst
@@ -192,9 +240,12 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
     from cors_lint.noqa import noqa_comments, suppressing_comment
 
     silenced = []
+    read: dict = {}  # path -> that module's comments, read once
     for finding in findings:
         module = index if finding.where.path in ("", index.path) else loader.by_path(finding.where.path)
-        comments = noqa_comments(module.text) if module is not None else {}
+        if module is not None and module.path not in read:
+            read[module.path] = noqa_comments(module.text)
+        comments = read[module.path] if module is not None else {}
         if comments:
             statements = module.statement_lines()
             finding = dataclasses.replace(

@@ -35,5 +35,7 @@ class Plugin:
             # which flake8 cannot make. ``cors-lint`` reports those.
             if finding.suppressed_by is not None or finding.path != self.filename:
                 continue
-            witness = f" (witness: {finding.witness})" if finding.witness else ""
+            from cors_lint.report.text import shortened
+
+            witness = f" (witness: {shortened(finding.witness)})" if finding.witness else ""
             yield finding.where.line, finding.where.column - 1, f"{finding.code} {finding.message}{witness}", type(self)

@@ -37,7 +37,7 @@ def test_linting_one_file_still_follows_its_imports(tmp_path: Path) -> None:
     output = json.loads(cors_lint("--format", "json", "app_1.py", cwd=project).stdout)
     (finding,) = output["findings"]
     assert (finding["path"], finding["code"]) == ("settings.py", "CRS101")
-    assert finding["message"].endswith("(the value is used in app_1.py)")
+    assert finding["message"].endswith("(the value is used in app_1.py).")
 
 
 def test_noqa_in_the_settings_module_applies(tmp_path: Path) -> None:

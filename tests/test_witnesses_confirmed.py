@@ -21,6 +21,7 @@ from cors_lint.model.origins import origin_entries
 from cors_lint.model.policy import NotConcrete, Scope, concrete
 
 PROBE_ORIGIN = "https://app.example.com"
+REDOS_CODES = {"CRS112", "CRS203"}
 
 
 def runtime_options(scope: Scope) -> Dict[str, object]:
@@ -59,6 +60,10 @@ def _witnessed(is_path: bool):
     for path in FIXTURE_FILES:
         for finding in lint_paths([str(path)]).findings:
             # Hand-written headers (CRS4xx) run for real in test_handwritten_oracle.py.
+            # ReDoS witnesses (CRS112, CRS203) are attack strings, not accepted
+            # origins: sending one would pin this process; test_redos measures them.
+            if finding.code in REDOS_CODES:
+                continue
             if finding.witness and finding.witness.startswith("/") == is_path and not finding.code.startswith("CRS4"):
                 yield pytest.param(path, finding, id=f"{path.name}:{finding.where.line}:{finding.code}")
 

@@ -12,7 +12,7 @@ from cors_lint.model.flaskcors import probably_regex
 from cors_lint.model import witness as witnesses
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
 from cors_lint.model.policy import Policy, Registration, Scope
-from cors_lint.rules.base import Rule, credentials_note, credentials_severity, example_app
+from cors_lint.rules.base import Rule, credentials_clause, credentials_note, credentials_severity, example_app
 
 
 def origin_scopes(policy: Policy) -> Iterator[Tuple[Registration, Scope, List[OriginEntry]]]:
@@ -32,9 +32,9 @@ def _where_said(registration: Registration, scope: Scope) -> str:
 
 def _describe(entry: OriginEntry) -> str:
     if entry.from_default:
-        return "origins is not set, so flask-cors uses its default '*'"
+        return "The origins option is not set, so flask-cors uses its default '*'"
     if entry.is_wildcard:
-        return "origins allows '*'"
+        return "The origins option allows '*'"
     return f"origin pattern {entry.shown()} matches any host"
 
 
@@ -188,7 +188,7 @@ def _regex_bypasses(
     for registration, scope, entry, intent in _analysable_regexes(policy):
         witness = find_witness(entry, intent)
         if witness:
-            message = explain(entry, witness, _where_said(registration, scope)) + credentials_note(scope)
+            message = explain(entry, witness, _where_said(registration, scope)) + credentials_clause(scope)
             yield rule.finding(entry.where, message, witness=witness, severity=credentials_severity(scope))
 
 
@@ -293,7 +293,7 @@ def check_glob_origin(policy: Policy) -> Iterator[Finding]:
                 accepted = "accepts" if reading.intended_accepted else "rejects"
                 message = f"{said}: it {accepted} {reading.intended}"
                 if reading.witness:
-                    message += f" but also accepts {reading.witness}{credentials_note(scope)}"
+                    message += f" but also accepts {reading.witness}{credentials_clause(scope)}"
             severity = credentials_severity(scope) if reading.witness else Severity.WARNING
             yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity)
 
