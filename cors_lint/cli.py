@@ -56,7 +56,7 @@ def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
-    help="Seconds of analysis per file before it is reported as CRS003 (0: no limit).  [default: 10]",
+    help="Seconds of CPU time for each file's analysis; over it, the file is reported as CRS003 (0: no limit).  [default: 10]",
 )
 @click.option("--list-rules", is_flag=True, help="List the rules (opt-in ones marked) and exit.")
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
