@@ -71,6 +71,9 @@ def lint_paths(
     if timeout > 0:
         from cors_lint import budget
 
+        # Files that only name the header are screened out here: no worker to start for them.
+        candidates = [candidate for candidate in candidates if engine.needs_analysis(candidate[1])]
+
         for result in budget.run(
             functools.partial(engine.lint_candidate, select=tuple(select), ignore=tuple(ignore)),
             candidates,

@@ -129,6 +129,17 @@ def lint_candidates(
 _worker_loader: "Optional[ModuleLoader]" = None
 
 
+def needs_analysis(source: Source) -> bool:
+    """Beyond ``is_candidate``: does it import flask_cors, or may it write the
+    header by hand (CPython's ``ast`` screen)? Cheap enough for the parent of
+    a bounded run, which so starts no worker for files that only name the
+    header. Unparseable files need analysis: it reports them."""
+    if imports_flask_cors(source):
+        return True
+    verdict = guard.parse(source)
+    return verdict.tree is None or screen.may_write_allow_origin(verdict.tree)
+
+
 def lint_candidate(candidate: Tuple[str, bytes], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
     """``lint_source`` for one (path, bytes) pair: the unit of bounded work."""
     global _worker_loader
