@@ -106,7 +106,8 @@ _WHY = (
 _HOW = (
     "A structural screen picks patterns with nested or adjacent quantifiers over overlapping characters or "
     "ambiguous alternations under a repetition; for those, attack strings are matched with `re.match` in a child "
-    "process with a hard time limit, at doubling lengths up to the header limit. It is reported only when one "
+    "process with a hard time limit, at doubling lengths up to the length limit (8,000 characters for an Origin, "
+    "4,000 for a path). It is reported only when one "
     "match takes more than 0.1 s of CPU time and the time grew super-linearly with the length; the witness is "
     "the attack string (shortened in text output, complete in JSON and SARIF)."
 )
