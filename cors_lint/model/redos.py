@@ -356,6 +356,8 @@ def confirm(source: str, flags: int, limit: int, start: str = "") -> Optional[Co
     from cors_lint import budget
 
     candidates = [attack for attack in attacks(source, flags) if attack.at(limit).startswith(start)]
+    if start == "/":  # a path: attack strings a request line carries as they are (no space) come first
+        candidates.sort(key=lambda attack: " " in attack.at(limit))
     if not candidates:
         return None
     try:
