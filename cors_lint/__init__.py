@@ -47,6 +47,7 @@ def lint_paths(
     ignore: Sequence[str] = (),
     jobs: Optional[int] = None,
     trusted_origins: Sequence[str] = (),
+    timeout: float = 0,
 ) -> LintRun:
     """Findings for files and directories, sorted; the same whatever ``jobs``.
 
@@ -55,6 +56,9 @@ def lint_paths(
     (grouped by imports: an app's modules are linked together), in a pool of
     ``jobs`` processes (default: one per CPU) when there are enough groups
     to pay for it.
+    With ``timeout`` > 0 each group's analysis runs in a worker process under
+    that many seconds of CPU (``cors_lint.budget``): over budget, its files
+    get a CRS003 finding and the others are still analysed.
     Raises ``cors_lint.files.MissingPath`` for a path that does not exist.
     """
     from cors_lint import engine, files
@@ -76,7 +80,7 @@ def lint_paths(
     # app: the modules around it are read from disk, and its findings are
     # those a run over the whole tree gives for it.
     single_files = not any(os.path.isdir(path) for path in paths)
-    findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs, tuple(trusted_origins)))
+    findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs, tuple(trusted_origins), timeout))
     if findings:  # the findings module is not even imported for a clean tree
         from cors_lint.findings import deduplicate, with_routes
 
@@ -85,7 +89,12 @@ def lint_paths(
 
 
 def lint_in_project(
-    path: str, source: bytes, select: Sequence[str] = (), ignore: Sequence[str] = (), trusted_origins: Sequence[str] = ()
+    path: str,
+    source: bytes,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    trusted_origins: Sequence[str] = (),
+    timeout: float = 0,
 ) -> "List[Finding]":
     """Findings for one file seen as part of its app (the modules around it
     are read from disk), as ``cors-lint PATH`` reports them: the flake8
@@ -94,7 +103,8 @@ def lint_in_project(
     from cors_lint.findings import deduplicate, with_routes
 
     candidates = [path] if engine.is_candidate(source) else []
-    return with_routes(deduplicate(_analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins))))
+    found = _analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins), timeout)
+    return with_routes(deduplicate(found))
 
 
 def _analyse(
@@ -105,12 +115,28 @@ def _analyse(
     ignore: Sequence[str],
     jobs: Optional[int],
     trusted_origins: Tuple[str, ...] = (),
+    timeout: float = 0,
 ) -> "List[Finding]":
     from cors_lint import engine
 
     groups, checked = _groups(sources, candidates, single_files)
     reported = tuple(sources) if single_files else None
     workers = jobs or os.cpu_count() or 1
+    if timeout > 0 and groups:
+        from cors_lint import budget
+
+        options = dict(checked=checked, select=tuple(select), ignore=tuple(ignore), reported=reported)
+        bounded: List[Finding] = []
+        for result in budget.run(
+            functools.partial(engine.lint_group, trusted_origins=trusted_origins, **options),
+            groups,
+            timeout=timeout,
+            jobs=1 if len(groups) < PARALLEL_FROM else workers,
+            overrun=functools.partial(engine.overrun, **options),
+            prepare=engine.prepare_workers,
+        ):
+            bounded.extend(result)
+        return bounded
     analyse = functools.partial(
         engine.lint_groups,
         checked=checked,
@@ -145,6 +171,11 @@ def _groups(
     from cors_lint.link.collect import related
     from cors_lint.link.components import group_by_imports
 
+    # Files that only name the header are screened out here (CPython's ast):
+    # no group, and under a time budget no worker, for them.
+    candidates = [path for path in candidates if engine.needs_analysis(sources[path])]
+    if not candidates and not single_files:
+        return [], ()
     seeds = list(sources) if single_files else candidates
     around, _ = related(seeds, sources, walk=single_files)
     for path in seeds:

@@ -22,14 +22,21 @@ SEVERITIES = ("error", "warning", "note")
 def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
     if text is None:
         return None
-    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+    from cors_lint.config import normalized_codes
+
+    return normalized_codes(text.split(","))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to report (e.g. CRS1,CRS306).")
-@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to leave out.")
+@click.option(
+    "--select",
+    metavar="CODES",
+    help="Report only these codes or prefixes, opt-in rules included (e.g. CRS1,CRS306; CRS or ALL: every rule).",
+)
+@click.option("--extend-select", metavar="CODES", help="Codes or prefixes to report on top of --select or the default set.")
+@click.option("--ignore", metavar="CODES", help="Codes or prefixes to leave out (the most specific prefix wins).")
 @click.option("--exclude", metavar="GLOB", multiple=True, help="Skip paths matching GLOB (repeatable).")
 @click.option(
     "--fail-on",
@@ -53,7 +60,12 @@ def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
     type=click.IntRange(min=1),
     help="Processes for the analysis (default: one per CPU; small runs stay in one process).",
 )
-@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    help="Seconds of CPU time for each file's analysis; over it, the file is reported as CRS003 (0: no limit).  [default: 10]",
+)
+@click.option("--list-rules", is_flag=True, help="List the rules (opt-in ones marked) and exit.")
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Findings only, no summary line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -62,6 +74,7 @@ def main(
     paths: Tuple[str, ...],
     output_format: str,
     select: Optional[str],
+    extend_select: Optional[str],
     ignore: Optional[str],
     exclude: Tuple[str, ...],
     fail_on: Optional[str],
@@ -71,6 +84,7 @@ def main(
     stdin_filename: Optional[str],
     show_suppressed: bool,
     jobs: Optional[int],
+    timeout: Optional[float],
     list_rules: bool,
     explain: Optional[str],
     quiet: bool,
@@ -108,8 +122,15 @@ def main(
     try:
         settings = config.merged(
             config.settings_for(config_path, isolated),
-            {"select": _codes(select), "ignore": _codes(ignore), "exclude": exclude, "fail_on": fail_on,
-             "trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin")},
+            {
+                "select": _codes(select),
+                "extend_select": _codes(extend_select),
+                "ignore": _codes(ignore),
+                "exclude": exclude,
+                "fail_on": fail_on,
+                "timeout": timeout,
+                "trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin"),
+            },
         )
         _check_codes(settings)
     except config.ConfigError as error:
@@ -142,31 +163,71 @@ def _failing(findings: Sequence, fail_on: str) -> bool:
 
 
 def _check_codes(settings) -> None:
-    if not (settings.select or settings.ignore or settings.per_file_ignores):
+    if not (settings.select or settings.extend_select or settings.ignore or settings.per_file_ignores):
         return  # nothing to check: the rules need not be loaded at all
     from cors_lint import config
     from cors_lint.rules import ALL_RULES
 
     known = [rule.code for rule in ALL_RULES]
     config.check_codes(settings.select, known, "select")
+    config.check_codes(settings.extend_select, known, "extend-select")
     config.check_codes(settings.ignore, known, "ignore")
     for pattern, codes in settings.per_file_ignores:
         config.check_codes(codes, known, f"per-file-ignores {pattern!r}")
 
 
+def _selection(settings) -> Tuple[str, ...]:
+    """``select`` for the engine: the codes spelt out when the selection is
+    not the default one (``extend-select`` is resolved here)."""
+    if not (settings.select or settings.extend_select):
+        return ()
+    from cors_lint.rules import selected_codes
+
+    # A selection that leaves nothing is not the default: a code no rule has.
+    return selected_codes(settings.select, settings.extend_select, settings.ignore) or ("CRS-NONE",)
+
+
 def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: Optional[int]):
     from cors_lint import files, lint_paths, lint_source
 
+    select = _selection(settings)
     findings: List = []
     files_checked = 0
     if "-" in paths:
         name = stdin_filename or "-"
-        findings.extend(lint_source(click.get_binary_stream("stdin").read(), name, settings.select, settings.ignore, settings.trusted_origins))
+        data = click.get_binary_stream("stdin").read()
+        if settings.timeout > 0:
+            import functools
+
+            from cors_lint import budget, engine
+
+            options = dict(checked=(name,), select=select, ignore=settings.ignore)
+            [found] = budget.run(
+                functools.partial(engine.lint_group, trusted_origins=settings.trusted_origins, **options),
+                [[(name, data)]],
+                timeout=settings.timeout,
+                jobs=1,
+                overrun=functools.partial(engine.overrun, **options),
+                prepare=engine.prepare_workers,
+            )
+            from cors_lint.findings import deduplicate, with_routes
+
+            findings.extend(with_routes(deduplicate(found)))
+        else:
+            findings.extend(lint_source(data, name, select, settings.ignore, trusted_origins=settings.trusted_origins))
         files_checked += 1
     file_paths = [path for path in paths if path != "-"]
     if file_paths:
         try:
-            run = lint_paths(file_paths, settings.exclude, settings.select, settings.ignore, jobs, settings.trusted_origins)
+            run = lint_paths(
+                file_paths,
+                settings.exclude,
+                select,
+                settings.ignore,
+                jobs,
+                trusted_origins=settings.trusted_origins,
+                timeout=settings.timeout,
+            )
         except files.MissingPath as missing:
             raise click.UsageError(f"path does not exist: {missing}") from None
         findings.extend(run.findings)
@@ -184,7 +245,7 @@ def _report(findings: Sequence, files_checked: int, output_format: str, quiet: b
     if output_format == "json":
         from cors_lint.report import json_output
 
-        click.echo(json_output.render(findings, __version__), nl=False)
+        click.echo(json_output.render(findings, __version__, files_checked), nl=False)
     elif output_format == "sarif":
         from cors_lint.report import sarif
 

@@ -20,7 +20,8 @@ else:  # pragma: no cover - Python 3.9 and 3.10
     import tomli as tomllib
 
 SEVERITIES = ("error", "warning", "note")
-KEYS = ("select", "ignore", "exclude", "per-file-ignores", "fail-on", "trusted-origins")
+KEYS = ("select", "extend-select", "ignore", "exclude", "per-file-ignores", "fail-on", "timeout", "trusted-origins")
+DEFAULT_TIMEOUT = 10.0  # seconds per unit of analysis (a group of modules: an app, or a lone file)
 
 
 class ConfigError(Exception):
@@ -30,11 +31,13 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Settings:
     select: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
     exclude: Tuple[str, ...] = ()
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     fail_on: str = "warning"
     trusted_origins: Tuple[str, ...] = ()  # scheme://host[:port] or scheme://*.domain (CRS111)
+    timeout: float = DEFAULT_TIMEOUT  # 0: unbounded
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     source: Optional[Path] = None  # the file the settings came from
 
@@ -85,8 +88,13 @@ def load_config(path: Path) -> Settings:
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{path}: per-file-ignores must be a table of glob = [codes]")
+    timeout = table.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout < float("inf"):
+        raise ConfigError(f"{path}: timeout must be a number of seconds, 0 or more (0: no limit), not {timeout!r}")
     return Settings(
         select=_codes(path, "select", table.get("select", [])),
+        extend_select=_codes(path, "extend-select", table.get("extend-select", [])),
+        timeout=float(timeout),
         ignore=_codes(path, "ignore", table.get("ignore", [])),
         exclude=_strings(path, "exclude", table.get("exclude", [])),
         per_file_ignores=tuple(
@@ -106,7 +114,13 @@ def _strings(path: Path, key: str, value: Any) -> Tuple[str, ...]:
 
 
 def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
-    return tuple(code.strip().upper() for code in _strings(path, key, value))
+    return normalized_codes(_strings(path, key, value))
+
+
+def normalized_codes(codes: Sequence[str]) -> Tuple[str, ...]:
+    """Upper case, blanks dropped; ``ALL`` is the prefix every code has."""
+    upper = (code.strip().upper() for code in codes)
+    return tuple("CRS" if code == "ALL" else code for code in upper if code)
 
 
 def settings_for(explicit: Optional[str], isolated: bool) -> Settings:

@@ -20,6 +20,7 @@ from cors_lint.find import guard, screen
 # Findings, spans and rules are imported where a finding is made: a run over
 # files without CORS code never needs them.
 if TYPE_CHECKING:
+    from cors_lint import budget
     from cors_lint.findings import Finding
     from cors_lint.link.project import Project
     from cors_lint.evaluate.values import Span
@@ -141,6 +142,54 @@ def lint_groups(
     return findings
 
 
+def lint_group(
+    group: Sequence[Tuple[str, bytes]],
+    checked: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    reported: Optional[Sequence[str]] = None,
+    trusted_origins: Tuple[str, ...] = (),
+) -> List[Finding]:
+    """One group (an app and its modules, or a lone file): the unit of
+    bounded work (``cors_lint.budget``), with a loader of its own."""
+    return lint_groups([group], checked, select, ignore, reported, trusted_origins)
+
+
+def prepare_workers() -> None:
+    """Imports every worker needs, made once before they are forked. Not
+    libcst: a run whose candidates only mention the header never loads it."""
+    import cors_lint.noqa  # noqa: F401
+    import cors_lint.rules  # noqa: F401
+
+
+def overrun(
+    group: Sequence[Tuple[str, bytes]],
+    what: "budget.Overrun",
+    checked: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    reported: Optional[Sequence[str]] = None,
+) -> List[Finding]:
+    """The findings for a group the time budget stopped (CRS003) or whose
+    worker process died (CRS002): one for each of its files being checked."""
+    from cors_lint.rules.parse import ANALYSIS_TIMEOUT, FILE_START, INTERNAL_ERROR
+
+    paths = [path for path, _ in group if path in checked and (reported is None or path in reported)]
+    many = len(group) > 1
+    if what.kind == "timeout":
+        unit = "its app's modules" if many else "this file"
+        finding = ANALYSIS_TIMEOUT.finding(
+            FILE_START,
+            f"The analysis of {unit} ran out of its time budget ({what.seconds:g} s) while {what.step}, "
+            "so this file was not checked.",
+        )
+    else:
+        finding = INTERNAL_ERROR.finding(
+            FILE_START, "The process analysing this file died, so this file was not checked; please report this."
+        )
+    return _selected([dataclasses.replace(finding, path=path) for path in paths], select, ignore)
+
+
 def unreadable(path: str, error: OSError, select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
     from cors_lint.rules.parse import FILE_START, UNPARSEABLE
 
@@ -175,16 +224,24 @@ class _Parsed:
     checked: bool  # a file whose findings are wanted (it configures CORS), not only context
 
 
-def _parse_member(source: Source, path: str, checked: bool) -> "Tuple[Optional[_Parsed], List[Finding]]":
+def _parse_member(source: Source, path: str, checked: bool, alone: bool) -> "Tuple[Optional[_Parsed], List[Finding]]":
     """One module of a group, parsed: a file that configures CORS gets a
     CRS001 finding when it cannot be parsed; a module that only gives
     context (routes, a factory) is left out of the links then."""
     verdict = guard.parse(source)
     top_level_lines = None
     if verdict.tree is not None:
-        top_level_lines = guard.top_level_lines(verdict.tree)
+        kept = None
+        if alone:
+            # A long module loses the statements that cannot matter (lines
+            # blanked); only a lone one, since another module of a group may
+            # import any of its names.
+            sliced = guard.slice_module(verdict.tree, source)
+            source, top_level_lines, kept = sliced.source, sliced.top_level_lines, sliced.kept
+        else:
+            top_level_lines = guard.top_level_lines(verdict.tree)
         # CPython's tree is freed here, before libcst builds its own.
-        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree), tree=None)
+        verdict = dataclasses.replace(verdict, refusal=guard.too_complex(verdict.tree, kept), tree=None)
     if verdict.refusal is not None:
         return None, [_unparseable(verdict.refusal)] if checked else []
     import libcst as cst
@@ -241,7 +298,7 @@ def _analyse_group(
             is_checked = False
         if not is_checked and len(group) == 1:
             return []
-        member, problems = _parse_member(source, path, is_checked)
+        member, problems = _parse_member(source, path, is_checked, len(group) == 1)
         findings.extend(dataclasses.replace(problem, path=path) for problem in problems)
         if member is not None:
             parsed.append(member)
@@ -312,9 +369,12 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
     from cors_lint.noqa import noqa_comments, suppressing_comment
 
     silenced = []
+    read: dict = {}  # path -> that module's comments, read once
     for finding in findings:
         module = index if finding.where.path in ("", index.path) else loader.by_path(finding.where.path)
-        comments = noqa_comments(module.text) if module is not None else {}
+        if module is not None and module.path not in read:
+            read[module.path] = noqa_comments(module.text)
+        comments = read[module.path] if module is not None else {}
         if comments:
             statements = module.statement_lines()
             finding = dataclasses.replace(

@@ -44,13 +44,26 @@ def excluded(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(normalized, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts) for pattern in patterns)
 
 
+def display_path(path: str) -> str:
+    """The one spelling of a path in a run's output: relative to the current
+    directory when it lies inside it (``./app.py`` is ``app.py``), else
+    absolute."""
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        return path if relative == ".." or relative.startswith(".." + os.sep) else relative
+    return os.path.normpath(path)
+
+
 def python_files(paths: Iterable[str], exclude: Sequence[str] = ()) -> List[str]:
     """The files to check, sorted; directories are walked for ``*.py``.
-    Files named explicitly are checked whatever their suffix."""
+    Files named explicitly are checked whatever their suffix. Paths are
+    spelt as ``display_path`` spells them."""
     found = set()
-    for path in paths:
-        if not os.path.lexists(path):
-            raise MissingPath(path)
+    for given in paths:
+        if not os.path.lexists(given):
+            raise MissingPath(given)
+        # Spelt once at the top: the walk builds every path below from it.
+        path = display_path(given)
         if os.path.isdir(path):
             found.update(_walk(path, exclude))
         elif not excluded(path, exclude):
@@ -68,6 +81,8 @@ def _walk(top: str, exclude: Sequence[str]) -> Iterator[str]:
             and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
             and not excluded(os.path.join(directory, name), exclude)
         )
+        if directory == "." or directory.startswith("." + os.sep):
+            directory = directory[2:]  # `cors-lint .` reports app.py, not ./app.py
         for name in files:
             path = os.path.join(directory, name)
             if name.endswith(".py") and not excluded(path, exclude):

@@ -37,7 +37,9 @@ class Plugin:
         for finding in lint_in_project(self.filename, source.encode("utf-8")):
             if finding.suppressed_by is not None or os.path.normpath(finding.path) != here:
                 continue
-            witness = f" (witness: {finding.witness})" if finding.witness else ""
+            from cors_lint.report.text import shortened
+
+            witness = f" (witness: {shortened(finding.witness)})" if finding.witness else ""
             # flake8 has one line per finding: the registrations that use a value written here go in it.
             used = "".join(f" ({related.message} at {related.path}:{related.line})" for related in finding.related)
             yield finding.where.line, finding.where.column - 1, f"{finding.code} {finding.message}{witness}{used}", type(self)

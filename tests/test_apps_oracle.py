@@ -138,7 +138,7 @@ def _hook_conflict_cases():
             if finding.code != "CRS312":
                 continue
             hook = finding.message.split("()", 1)[0]
-            cases.append((root, finding.path, hook, finding.witness))
+            cases.append((root, str(Path(finding.path).resolve()), hook, finding.witness))
     return cases
 
 

@@ -73,5 +73,5 @@ def test_fixtures_cover_every_rule() -> None:
     covered = set()
     for path in FIXTURE_FILES:
         covered.update(code for _, code in expected_findings(path))
-    engine_only = {"CRS002"}  # an internal error has no honest fixture
+    engine_only = {"CRS002", "CRS003"}  # an internal error, a timeout: no honest (or quick) fixture
     assert {rule.code for rule in ALL_RULES} - engine_only <= covered

@@ -39,8 +39,9 @@ CORPUS = {
     "long_and_chain.py": (HEADER + b"x = " + b" and ".join([b"a"] * 20000) + b"\n", {"CRS001"}),
     "deep_if_else.py": (HEADER + b"x = " + b"1 if a else " * 1000 + b"1\n", {"CRS001"}),
     "huge_repeat.py": (HEADER + b"CORS(app, origins=[r'^https://a{1000000000}\\.example\\.com$'])\n", set()),
-    # Never run by Python's re; the automaton decides them: ^(.*)*x$ accepts https://evil.tax.
-    "catastrophic.py": (HEADER + b"CORS(app, origins=[r'^(.*)*x$', r'(a+)+$'])\n", {"CRS104"}),
+    # Never run by Python's re: the automaton decides ^(.*)*x$ (it accepts https://evil.tax), and
+    # the ReDoS measurement confirms that it backtracks catastrophically.
+    "catastrophic.py": (HEADER + b"CORS(app, origins=[r'^(.*)*x$', r'(a+)+$'])\n", {"CRS104", "CRS112"}),
     "escape_codes.py": (HEADER + b"CORS(app, origins=['https://\\x1b[2J.example/'])\n", {"CRS110"}),
     "good.py": (GOOD, {"CRS101"}),
 }

@@ -122,7 +122,15 @@ def test_sarif_validates_against_the_official_schema() -> None:
     first = results[0]
     assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("fixtures/")
     witnessed = [r for r in results if r["properties"]["witness"]]
-    assert witnessed and all("Witness: " in r["message"]["text"] for r in witnessed)
+    assert witnessed
+    for entry in results:
+        text = entry["message"]["text"]
+        assert "Witness" not in text and text.endswith("."), text  # the message alone, a full sentence
+    for entry in witnessed:
+        assert "\n\nWitness: `" in entry["message"]["markdown"]  # on a line of its own
+    for rule in rules:
+        assert rule["helpUri"].endswith("docs/rules.md#" + rule["id"].lower())
+        assert rule["help"]["markdown"].startswith(f"**{rule['name']}**")
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
 
 

@@ -13,7 +13,7 @@ import dataclasses
 import re
 import warnings
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -137,18 +137,19 @@ class Evaluator:
         return Known(Sequence(kind, tuple(items)), where)
 
     def _dict(self, node: cst.Dict, where: Span, following: FrozenSet[int], depth: int) -> Value:
-        pairs: List[Tuple[Value, Value]] = []
+        pairs = _Pairs()
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):
                 unpacked = self._eval(element.value, following, depth)
                 if isinstance(unpacked, Known) and isinstance(unpacked.value, Mapping):
-                    pairs = _merge_pairs(pairs, unpacked.value.items)
+                    for key, value in unpacked.value.items:
+                        pairs.add(key, value)
                     continue
                 return Unknown(f"unpacking {_shorten(self.index.code(element.value))!r}", where)
             key = self._eval(element.key, following, depth)
             value = self._eval(element.value, following, depth)
-            pairs = _merge_pairs(pairs, ((key, value),))
-        return Known(Mapping(tuple(pairs)), where)
+            pairs.add(key, value)
+        return Known(Mapping(tuple(pairs.pairs)), where)
 
     def _name(self, node: cst.Name, where: Span, following: FrozenSet[int], depth: int) -> Value:
         constants = {"True": True, "False": False, "None": None}
@@ -374,20 +375,37 @@ class Evaluator:
         return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
 
 
-def _merge_pairs(
-    pairs: List[Tuple[Value, Value]], new_pairs: Tuple[Tuple[Value, Value], ...]
-) -> List[Tuple[Value, Value]]:
+class _Pairs:
     """Dict semantics: a repeated known key replaces the earlier entry's value
-    but keeps its position."""
-    merged = list(pairs)
-    for key, value in new_pairs:
-        for position, (existing_key, _) in enumerate(merged):
-            if isinstance(key, Known) and isinstance(existing_key, Known) and _same_key(existing_key, key):
-                merged[position] = (existing_key, value)
-                break
+    but keeps its position. Hashable keys are found through an index (a
+    literal dict of thousands of keys must not cost their square)."""
+
+    def __init__(self) -> None:
+        self.pairs: List[Tuple[Value, Value]] = []
+        self._positions: Dict[Tuple[type, object], int] = {}
+        self._unhashable: List[int] = []  # positions of known keys without a hash
+
+    def add(self, key: Value, value: Value) -> None:
+        if not isinstance(key, Known):
+            self.pairs.append((key, value))
+            return
+        try:
+            slot: Optional[Tuple[type, object]] = (type(key.value), key.value)
+            position = self._positions.get(slot)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - unhashable (or odd) key values are compared one by one
+            slot, position = None, None
+        if position is None:
+            position = next(
+                (where for where in self._unhashable if _same_key(self.pairs[where][0], key)), None  # type: ignore[arg-type]
+            )
+        if position is not None:
+            self.pairs[position] = (self.pairs[position][0], value)
+            return
+        if slot is None:
+            self._unhashable.append(len(self.pairs))
         else:
-            merged.append((key, value))
-    return merged
+            self._positions[slot] = len(self.pairs)
+        self.pairs.append((key, value))
 
 
 def _same_key(a: Known, b: Known) -> bool:

@@ -113,5 +113,5 @@ class ModuleLoader:
             module = parse(source)
         except Exception:  # noqa: BLE001 - an unparseable settings module only makes its values unknown
             return None
-        display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        display = files.display_path(str(path))
         return LoadedModule(display, SourceIndex(module, display, source, top_level_lines))

@@ -59,8 +59,24 @@ class OriginEntry:
         return f"re.compile({text})" if self.compiled else text
 
 
+# Every origin rule asks for the entries of the same few settings: built once
+# per setting object (a list of 10,000 origins took a second per rule).
+_ENTRIES: "dict" = {}
+
+
 def origin_entries(setting: Setting) -> Union[List[OriginEntry], Unknown]:
     """The entries of an ``origins`` setting, or why they are not known."""
+    cached = _ENTRIES.get(id(setting))
+    if cached is not None and cached[0] is setting:
+        return list(cached[1]) if isinstance(cached[1], list) else cached[1]
+    if len(_ENTRIES) > 512:
+        _ENTRIES.clear()
+    result = _origin_entries(setting)
+    _ENTRIES[id(setting)] = (setting, result)
+    return list(result) if isinstance(result, list) else result
+
+
+def _origin_entries(setting: Setting) -> Union[List[OriginEntry], Unknown]:
     value = setting.value
     if isinstance(value, Unknown):
         return value

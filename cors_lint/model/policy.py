@@ -394,9 +394,11 @@ def _default_values(where: Span) -> Dict[str, Any]:
     return values
 
 
-def _compute(settings: Dict[str, Setting]) -> Tuple[Optional[ComputedOptions], Optional[StartupError], Optional[Unknown]]:
+def _compute(
+    settings: Dict[str, Setting], skip: Tuple[str, ...] = ()
+) -> Tuple[Optional[ComputedOptions], Optional[StartupError], Optional[Unknown]]:
     try:
-        raw = {name: concrete(setting.value) for name, setting in settings.items()}
+        raw = {name: concrete(setting.value) for name, setting in settings.items() if name not in skip}
     except NotConcrete as missing:
         return None, None, missing.unknown
     try:
@@ -430,7 +432,10 @@ def extension_registration(
     else:
         for pattern, resource_layer in resource_entries:
             settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where)
-            computed, scope_failure, unknown = _compute(settings)
+            # The options of one resource do not depend on the resources
+            # setting itself (serialize_options never reads it): computing it
+            # again for each of N resources made the work N squared.
+            computed, scope_failure, unknown = _compute(settings, skip=("resources",))
             scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
     return Registration(
         "extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure, on_blueprint,

@@ -94,6 +94,8 @@ def _costly(tree: Any, inside_unbounded: bool) -> Optional[str]:
             unbounded = high == sre_constants.MAXREPEAT
             if unbounded and inside_unbounded:
                 return "it nests unbounded repetitions (catastrophic backtracking)"
+            if high > MAX_COUNT_AROUND_UNBOUNDED and _has_unbounded(sub):
+                return f"it repeats an unbounded repetition more than {MAX_COUNT_AROUND_UNBOUNDED} times (catastrophic backtracking)"
             reason = _costly(sub, inside_unbounded or unbounded)
         elif op is sre_constants.SUBPATTERN:
             reason = _costly(av[3], inside_unbounded)
@@ -110,6 +112,26 @@ def _costly(tree: Any, inside_unbounded: bool) -> Optional[str]:
         if reason:
             return reason
     return None
+
+
+MAX_COUNT_AROUND_UNBOUNDED = 4  # (.*a){30} tries every way to cut the text in 30 pieces
+
+
+def _has_unbounded(tree: Any) -> bool:
+    """Does any part of ``tree`` repeat without bound?"""
+    for op, av in tree:
+        if op in _REPEATS:
+            if av[1] == sre_constants.MAXREPEAT or _has_unbounded(av[2]):
+                return True
+        elif op is sre_constants.SUBPATTERN:
+            if _has_unbounded(av[3]):
+                return True
+        elif op is sre_constants.BRANCH:
+            if any(_has_unbounded(branch) for branch in av[1]):
+                return True
+        elif op is getattr(sre_constants, "ATOMIC_GROUP", None) and _has_unbounded(av):
+            return True
+    return False
 
 
 def example(parsed: ParsedPattern, steering: Steering = Steering()) -> Optional[str]:

@@ -68,9 +68,13 @@ def markdown_page(rule: Rule, heading_level: int = 2) -> str:
 
 
 def rule_table(rules: Iterable[Rule]) -> str:
-    """The table README.md carries."""
-    lines = ["| code | name | severity | summary |", "|---|---|---|---|"]
-    lines += [f"| {r.code} | {r.name} | {r.severity} | {_cell(r.summary)} |" for r in rules]
+    """The table README.md carries (and ``--list-rules`` prints): opt-in
+    rules are reported only when selected (``--select CRS502``, ``CRS5``, ``CRS``, ``ALL``)."""
+    lines = ["| code | name | severity | enabled | summary |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {r.code} | {r.name} | {r.severity} | {'default' if r.enabled_by_default else 'opt-in'} | {_cell(r.summary)} |"
+        for r in rules
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from cors_lint.findings import Finding, Severity
+from cors_lint.report.text import shortened
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -21,7 +22,7 @@ def render(findings: Iterable[Finding]) -> str:
     lines = []
     for finding in findings:
         where = finding.where
-        message = finding.message + (f" (witness: {finding.witness})" if finding.witness else "")
+        message = finding.message + (f" (witness: {shortened(finding.witness)})" if finding.witness else "")
         properties = ",".join(
             [
                 f"file={_property(finding.path)}",

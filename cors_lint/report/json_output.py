@@ -1,11 +1,14 @@
-"""JSON output: ``{"version": ..., "findings": [...]}``."""
+"""JSON output: ``{"version": ..., "summary": {...}, "findings": [...]}``."""
 
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections import Counter
+from typing import Iterable, Sequence
 
-from cors_lint.findings import Finding
+from cors_lint.findings import Finding, Severity
+
+UNANALYSED = frozenset({"CRS001", "CRS002", "CRS003"})
 
 
 def finding_object(finding: Finding) -> dict:
@@ -30,7 +33,26 @@ def finding_object(finding: Finding) -> dict:
     }
 
 
-def render(findings: Iterable[Finding], version: str) -> str:
-    document = {"version": version, "findings": [finding_object(finding) for finding in findings]}
+def summary(findings: Sequence[Finding], files_checked: int) -> dict:
+    """Counts of the reported findings (those silenced by ``# noqa`` and
+    listed with --show-suppressed are not counted); ``unanalysed``: files
+    that could not be analysed (CRS001-CRS003)."""
+    counted = [finding for finding in findings if finding.suppressed_by is None]
+    return {
+        "files": files_checked,
+        "findings": len(counted),
+        "by_severity": {str(severity): sum(1 for f in counted if f.severity == severity) for severity in sorted(Severity, reverse=True)},
+        "by_code": dict(sorted(Counter(finding.code for finding in counted).items())),
+        "unanalysed": len({f.path for f in counted if f.code in UNANALYSED}),
+    }
+
+
+def render(findings: Iterable[Finding], version: str, files_checked: int = 0) -> str:
+    findings = list(findings)
+    document = {
+        "version": version,
+        "summary": summary(findings, files_checked),
+        "findings": [finding_object(finding) for finding in findings],
+    }
     # ensure_ascii: valid JSON whatever bytes the linted files held.
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"

@@ -9,6 +9,7 @@ from typing import Dict, Iterable, List
 
 from cors_lint.findings import Finding, Severity
 from cors_lint.report.explain import markdown_page
+from cors_lint.report.text import shortened
 from cors_lint.rules import ALL_RULES
 from cors_lint.rules.base import Rule
 
@@ -17,6 +18,7 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "
 # GitHub code scanning ranks security alerts by this CVSS-like score.
 SECURITY_SEVERITY = {Severity.ERROR: "8.1", Severity.WARNING: "5.3", Severity.NOTE: "2.0"}
 INFORMATION_URI = "https://github.com/cors-lint/cors-lint"
+RULES_DOC = INFORMATION_URI + "/blob/main/docs/rules.md"
 
 
 def rule_descriptor(rule: Rule) -> Dict:
@@ -25,6 +27,7 @@ def rule_descriptor(rule: Rule) -> Dict:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": f"{rule.what} {rule.why}"},
+        "helpUri": f"{RULES_DOC}#{rule.code.lower()}",
         "help": {"text": f"{rule.why}\n\nFix: {rule.fix}", "markdown": markdown_page(rule)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
@@ -50,14 +53,17 @@ def _artifact(path: str) -> Dict:
 
 
 def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
-    message = finding.message + (f" Witness: {finding.witness}" if finding.witness else "")
+    message = {"text": _sentence(finding.message)}
+    if finding.witness is not None:
+        # The witness on a line of its own (shortened there; complete in properties).
+        message["markdown"] = f"{_markdown_text(_sentence(finding.message))}\n\nWitness: `{_code_span(shortened(finding.witness))}`"
     where = finding.where
     location = _artifact(finding.path)
     entry: Dict = {
         "ruleId": finding.code,
         "ruleIndex": rule_index[finding.code],
         "level": LEVELS[finding.severity],
-        "message": {"text": message},
+        "message": message,
         "locations": [
             {
                 "physicalLocation": {
@@ -88,6 +94,18 @@ def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
     if finding.suppressed_by is not None:
         entry["suppressions"] = [{"kind": "inSource", "justification": f"# noqa on line {finding.suppressed_by}"}]
     return entry
+
+
+def _sentence(message: str) -> str:
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+def _markdown_text(text: str) -> str:
+    return "".join("\\" + char if char in "\\`*_[]<>|" else char for char in text)
+
+
+def _code_span(text: str) -> str:
+    return text.replace("`", "'")
 
 
 def render(findings: Iterable[Finding], version: str) -> str:

@@ -16,6 +16,17 @@ def escape(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+WITNESS_SHOWN = 120  # longer witnesses (ReDoS attack strings) are shortened in text
+
+
+def shortened(witness: str, limit: int = WITNESS_SHOWN) -> str:
+    """A long witness as its beginning and end, with its length (complete in
+    JSON and SARIF)."""
+    if len(witness) <= limit:
+        return witness
+    return f"{witness[: limit - 30]}...{witness[-10:]} ({len(witness):,} characters)"
+
+
 def format_finding(finding: Finding) -> List[str]:
     where = finding.where
     suppressed = f" (suppressed by # noqa on line {finding.suppressed_by})" if finding.suppressed_by is not None else ""
@@ -24,7 +35,7 @@ def format_finding(finding: Finding) -> List[str]:
         f"{escape(finding.message)}{suppressed}"
     ]
     if finding.witness is not None:
-        lines.append(f"    witness: {escape(finding.witness)}")
+        lines.append(f"    witness: {escape(shortened(finding.witness))}")
     for related in finding.related:
         lines.append(f"    {escape(related.message)} at {escape(related.path)}:{related.line}")
     if finding.proof == "heuristic":

@@ -4,6 +4,7 @@ findings."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Tuple
 
@@ -38,7 +39,32 @@ class Rule:
         severity: Optional[Severity] = None,
         proof: Optional[str] = None,
     ) -> Finding:
-        return Finding(self.code, self.name, severity or self.severity, where, message, witness, proof=proof)
+        return Finding(self.code, self.name, severity or self.severity, where, sentence(message), witness, proof=proof)
+
+
+# A message that begins with a plain word starts with a capital letter; one
+# that begins with code (``echo()``, ``max_age``, an option name) keeps it.
+_PLAIN_WORD = re.compile(r"[a-z][a-z-]*(?= )")
+OPTION_NAMES = frozenset({"origins", "resources", "methods", "expose_headers", "allow_headers", "supports_credentials"})
+
+
+def sentence(message: str) -> str:
+    """One sentence: a capital first letter where it starts with a word, and
+    a full stop at the end."""
+    word = _PLAIN_WORD.match(message)
+    if word and word.group() not in OPTION_NAMES:
+        message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."
+
+
+def credentials_clause(scope: Scope) -> str:
+    """The end of a sentence about a bypass: whether the response allows credentials."""
+    truthy = scope.setting("supports_credentials").truthy()
+    if truthy:
+        return ", and the response allows credentials"
+    if truthy is None:
+        return " (whether credentials are allowed could not be determined)"
+    return ""
 
 
 def credentials_severity(scope: Scope, otherwise: Severity = Severity.WARNING) -> Severity:

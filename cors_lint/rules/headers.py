@@ -27,6 +27,10 @@ def _severity(credentials: bool) -> Severity:
     return Severity.ERROR if credentials else Severity.WARNING
 
 
+def _and_credentials(credentials: bool) -> str:
+    return " and sends Access-Control-Allow-Credentials: true" if credentials else ""
+
+
 def _with(credentials: bool) -> str:
     return " with Access-Control-Allow-Credentials: true" if credentials else ""
 
@@ -38,7 +42,7 @@ def check_unchecked_reflection(policy: Policy) -> Iterator[Finding]:
                 yield UNCHECKED_REFLECTION.finding(
                     reflection.where,
                     f"{function.function}() copies the request's Origin into Access-Control-Allow-Origin without "
-                    f"checking it{_with(function.credentials)}: every website is allowed",
+                    f"checking it{_and_credentials(function.credentials)}, so every website is allowed",
                     witness=witnesses.UNRELATED_ORIGINS[0],
                     severity=_severity(function.credentials),
                 )

@@ -18,7 +18,7 @@ from cors_lint.model import witness as witnesses
 from cors_lint.model.language import verdicts
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
 from cors_lint.model.policy import Policy, Registration, Scope
-from cors_lint.rules.base import Rule, credentials_note, credentials_severity, example_app
+from cors_lint.rules.base import Rule, credentials_clause, credentials_note, credentials_severity, example_app
 
 
 def origin_scopes(policy: Policy) -> Iterator[Tuple[Registration, Scope, List[OriginEntry]]]:
@@ -38,9 +38,9 @@ def _where_said(registration: Registration, scope: Scope) -> str:
 
 def _describe(entry: OriginEntry) -> str:
     if entry.from_default:
-        return "origins is not set, so flask-cors uses its default '*'"
+        return "The origins option is not set, so flask-cors uses its default '*'"
     if entry.is_wildcard:
-        return "origins allows '*'"
+        return "The origins option allows '*'"
     return f"origin pattern {entry.shown()} matches any host"
 
 
@@ -209,7 +209,7 @@ def _regex_bypasses(
             )
         yield rule.finding(
             entry.where,
-            message + credentials_note(scope),
+            message + credentials_clause(scope),
             witness=witness,
             severity=credentials_severity(scope),
             proof=verdicts.proof_of_entry(entry),
@@ -223,7 +223,7 @@ def _regex_bypasses(
                 entry.where,
                 f"origin regex {entry.shown()} accepts {residual.witness}{_where_said(registration, scope)}, an origin "
                 f"outside {_named_domains(entry)} that an attacker can obtain (decided from the accepted language"
-                f"{costly})" + credentials_note(scope),
+                f"{costly})" + credentials_clause(scope),
                 witness=residual.witness,
                 severity=credentials_severity(scope),
                 proof=residual.proof,
@@ -363,7 +363,7 @@ def check_glob_origin(policy: Policy) -> Iterator[Finding]:
                 accepted = "accepts" if reading.intended_accepted else "rejects"
                 message = f"{said}: it {accepted} {reading.intended}"
                 if reading.witness:
-                    message += f" but also accepts {reading.witness}{credentials_note(scope)}"
+                    message += f" but also accepts {reading.witness}{credentials_clause(scope)}"
             severity = credentials_severity(scope) if reading.witness else Severity.WARNING
             proof = verdicts.proof_of_entry(entry) if reading.valid_regex else None
             yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity, proof=proof)

@@ -38,4 +38,26 @@ INTERNAL_ERROR = Rule(
     check=None,
 )
 
-RULES = (UNPARSEABLE, INTERNAL_ERROR)
+ANALYSIS_TIMEOUT = Rule(
+    code="CRS003",
+    name="analysis-timeout",
+    severity=Severity.ERROR,
+    summary="The analysis of this file ran out of its time budget (`--timeout`); the file was not checked.",
+    what=(
+        "Reports a file whose analysis did not finish within `--timeout` seconds (default 10), and the step that "
+        "was running; every other file is still analysed and reported, and the exit status is 1."
+    ),
+    why=(
+        "A file that is not checked may hold the permissive configuration, and a check that never ends blocks a "
+        "commit hook or a CI job. Stopping at the budget keeps the run bounded without passing the file as clean."
+    ),
+    bad="",
+    good="",
+    fix=(
+        "Raise the budget (`--timeout 60`, or `timeout = 60` in `[tool.cors-lint]`), or split the file; if an "
+        "ordinary file takes this long, please report it."
+    ),
+    check=None,
+)
+
+RULES = (UNPARSEABLE, INTERNAL_ERROR, ANALYSIS_TIMEOUT)

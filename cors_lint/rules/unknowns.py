@@ -17,13 +17,18 @@ DECIDING_OPTIONS = ("origins", "supports_credentials", "send_wildcard", "resourc
 
 def check_undecided(policy: Policy) -> Iterator[Finding]:
     reported: Set[Span] = set()
+    looked_at: Set[int] = set()  # the scopes of one registration share values (resources): each is walked once
     for registration in policy.registrations:
         for scope in registration.scopes:
             for name in DECIDING_OPTIONS:
-                unknown = first_unknown(scope.setting(name).value)
+                value = scope.setting(name).value
+                if id(value) in looked_at:
+                    continue
+                looked_at.add(id(value))
+                unknown = first_unknown(value)
                 if isinstance(unknown, Unknown) and unknown.where not in reported:
                     reported.add(unknown.where)
-                    yield UNDECIDED.finding(unknown.where, f"{name} of {registration.label} could not be determined: {unknown.reason}")
+                    yield UNDECIDED.finding(unknown.where, f"The {name} option of {registration.label} could not be determined: {unknown.reason}")
             entries = origin_entries(scope.setting("origins"))
             for entry in entries if isinstance(entries, list) else []:
                 if entry.cost_reason and entry.where not in reported:
