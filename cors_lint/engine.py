@@ -393,7 +393,7 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
         return findings
     from cors_lint.evaluate.values import walk
     from cors_lint.find.branches import condition
-    from cors_lint.findings import Related
+    from cors_lint.findings import Related, before_full_stop
 
     def places(settings, where, resource=None) -> set:
         """Where the values of a registration (or of one resource scope) are written."""
@@ -432,7 +432,7 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
         message = finding.message
         conditions = {condition(registration.branch) for registration in users}
         if users and len(conditions) == 1 and "" not in conditions:
-            message += f" ({conditions.pop()})"
+            message = before_full_stop(message, f" ({conditions.pop()})")
         related = {
             Related(user.where.path or path, user.where.line, user.where.column, f"used by {user.label}")
             for user in users

@@ -80,6 +80,13 @@ def deduplicate(findings: Iterable[Finding]) -> List[Finding]:
 EXAMPLE_ROUTES = 3
 
 
+def before_full_stop(message: str, addition: str) -> str:
+    """``addition`` inside the sentence: before its full stop, if it has one."""
+    if message.endswith("."):
+        return message[:-1] + addition + "."
+    return message + addition
+
+
 def with_routes(findings: Iterable[Finding]) -> List[Finding]:
     """The last step of a run: each finding says how many routes it exposes
     and names a few, which also become related locations."""
@@ -92,7 +99,7 @@ def with_routes(findings: Iterable[Finding]) -> List[Finding]:
             examples = ", ".join(text.split(" ", 1)[1] if text.startswith("exposes ") else text for text in shown)
             finding = dataclasses.replace(
                 finding,
-                message=f"{finding.message} (on {count} route{'s' if count != 1 else ''}, e.g. {examples})",
+                message=before_full_stop(finding.message, f" (on {count} route{'s' if count != 1 else ''}, e.g. {examples})"),
                 related=tuple(sorted(set(finding.related) | {route for route in routes if route.message in shown})),
                 exposes=(),
             )
