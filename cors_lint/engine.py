@@ -423,7 +423,7 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
         users = [registration for registration, spans in placed if finding.where in spans]
         exposed = sorted(
             {
-                (route.rule, route.example, route.where)
+                (route.example, route.where)
                 for user in users
                 for route in routes.get(user.where, ())
                 if in_scope(route, finding.where, user)
@@ -438,7 +438,7 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
             for user in users
             if user.where != finding.where
         }
-        exposes = tuple(Related(where.path or path, where.line, where.column, f"exposes {example}") for _, example, where in exposed)
+        exposes = tuple(Related(where.path or path, where.line, where.column, f"exposes {example}") for example, where in exposed)
         marked.append(dataclasses.replace(finding, message=message, related=tuple(sorted(related)), exposes=exposes))
     return marked
 

@@ -164,3 +164,59 @@ def test_the_arm_without_a_registration_names_its_whole_condition(tmp_path: Path
     (route,) = [route for route in app.routes if route.rule == "/x"]
     none = [alternative.when for alternative in route.alternatives if alternative.registration is None]
     assert none == ['when not `os.environ.get("MODE") == "dev"`, when not `os.environ.get("MODE") == "stage"`']
+
+
+def test_another_extension_bound_twice_is_not_a_registration(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/security.py": """\
+                from flask_talisman import talisman
+
+                talisman = talisman.Talisman()
+
+
+                def init_app(app):
+                    talisman.init_app(app, force_https=True)
+                """,
+            "pkg/app.py": """\
+                from flask import Flask
+                from flask_cors import CORS
+                from pkg import security
+
+                app = Flask(__name__)
+                CORS(app, origins=["https://a.example.com"])
+                security.init_app(app)
+                """,
+        },
+    )
+    assert [f.code for f in lint_paths([str(root)], jobs=1).findings] == []
+
+
+def test_findings_on_routes_with_unknown_rules_are_reported(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app.py": """\
+                import os
+
+                from flask import Blueprint, Flask
+                from flask_cors import CORS
+
+                api = Blueprint("api", __name__, url_prefix=os.environ.get("PREFIX"))
+
+
+                @api.route("/items")
+                def items():
+                    return "[]"
+
+
+                app = Flask(__name__)
+                CORS(app)
+                app.register_blueprint(api)
+                """,
+        },
+    )
+    (finding,) = lint_paths([str(root)], jobs=1).findings
+    assert finding.code == "CRS102" and "GET <unknown rule>" in finding.message

@@ -285,7 +285,12 @@ class Project:
         if not isinstance(expression, cst.Name):
             return None
         _, bindings = module.index.lookup(expression.value, scope)
-        if len(bindings) != 1:
+        if len(bindings) > 1:
+            # Bound several times (``from x import t`` then ``t = t.T()``): a call
+            # or an import among them says what it is not.
+            kinds = {binding.kind for binding in bindings}
+            return NOT_CORS if kinds & {"assign", "import"} else None
+        if not bindings:
             return None
         binding = bindings[0]
         if binding.kind == "assign" and isinstance(binding.value, cst.Call):
