@@ -177,10 +177,10 @@ def overrun(
     paths = [path for path, _ in group if path in checked and (reported is None or path in reported)]
     many = len(group) > 1
     if what.kind == "timeout":
-        unit = "its app's modules" if many else "this file"
+        analysed = " (with the other modules of its app)" if many else ""
         finding = ANALYSIS_TIMEOUT.finding(
             FILE_START,
-            f"The analysis of {unit} ran out of its time budget ({what.seconds:g} s) while {what.step}, "
+            f"The analysis ran out of its time budget ({what.seconds:g} s) while {what.step}{analysed}, "
             "so this file was not checked.",
         )
     else:

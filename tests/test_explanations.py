@@ -96,6 +96,8 @@ def _same_responses(source: str, without: str) -> bool:
 
 Check = Callable[[str, List[Finding]], bool]
 
+PARTNER = "https://partner.example.net"  # the origin CRS312's example hook lets in
+
 CONDITIONS: Dict[str, Check] = {
     "CRS001": lambda source, found: pytest.raises(SyntaxError, compile, source, "bad.py", "exec") is not None,
     "CRS101": lambda source, found: all(
@@ -113,6 +115,7 @@ CONDITIONS: Dict[str, Check] = {
     # The entry never matches the browser's Origin it was written for.
     "CRS109": lambda source, found: not _allows(_get(_run(source), APP_ORIGIN), APP_ORIGIN),
     "CRS110": lambda source, found: _raises(source),
+    "CRS111": lambda source, found: all(_allows(_get(_run(source), f.witness), f.witness) for f in found),
     "CRS112": lambda source, found: all(_slow(_pattern(source), re.IGNORECASE, f.witness) for f in found),
     "CRS201": lambda source, found: all(_allows(_get(_run(source), APP_ORIGIN, f.witness), APP_ORIGIN) for f in found),
     "CRS202": lambda source, found: not _allows(_get(_run(source), APP_ORIGIN, "/api/items"), APP_ORIGIN),
@@ -134,6 +137,10 @@ CONDITIONS: Dict[str, Check] = {
     # The two registrations add up: the first one's '*' still answers the attacker.
     "CRS310": lambda source, found: _allows(_get(_run(source), ATTACKER), ATTACKER),
     "CRS311": lambda source, found: _with_credentials(_get(_run(source), APP_ORIGIN)),
+    # The hook answers an origin flask-cors's configured policy refuses, on the route it names.
+    "CRS312": lambda source, found: all(
+        _allows(_get(_run(source), PARTNER, f.witness), PARTNER) for f in found
+    ),
     "CRS401": lambda source, found: all(
         _get(_run(source), f.witness).headers.get("Access-Control-Allow-Origin") == f.witness for f in found
     ),
@@ -141,6 +148,7 @@ CONDITIONS: Dict[str, Check] = {
     "CRS403": lambda source, found: _allows(_get(_run(source), ATTACKER), "*") and _with_credentials(_get(_run(source), ATTACKER)),
     "CRS404": lambda source, found: _allows(_get(_run(source), APP_ORIGIN), APP_ORIGIN)
     and "Origin" not in _get(_run(source), APP_ORIGIN).headers.get("Vary", ""),
+    "CRS406": lambda source, found: _allows(_get(_run(source), "null"), "null"),
     "CRS405": lambda source, found: _get(_run(source), ATTACKER).headers.get("Access-Control-Allow-Origin") == "*",
     "CRS501": lambda source, found: _allows(_get(_run(source), ATTACKER), ATTACKER),
     # Nothing to run: the value comes from a call cors-lint does not follow.
@@ -157,7 +165,8 @@ def test_every_rule_with_an_example_has_a_condition() -> None:
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.code)
 def test_bad_example_shows_the_stated_condition(rule, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CORS_ORIGINS", raising=False)  # CRS501: the variable is unset
-    found = [f for f in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,)) if f.code == rule.code]
+    trusted = rule.example_trusted_origins
+    found = [f for f in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,), trusted_origins=trusted) if f.code == rule.code]
     assert found
     assert CONDITIONS[rule.code](rule.bad, found), RULES_BY_CODE[rule.code].summary
 

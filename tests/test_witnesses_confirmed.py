@@ -173,7 +173,8 @@ def test_no_fixture_finding_has_an_unobtainable_witness() -> None:
         (path.name, finding.code, finding.witness)
         for path in FIXTURE_FILES
         for finding in lint_paths([str(path)], trusted_origins=trusted_origins_of(path)).findings
-        if finding.witness and not finding.witness.startswith("/")
+        # ReDoS witnesses are attack strings sent as an Origin, not origins to obtain.
+        if finding.witness and not finding.witness.startswith("/") and finding.code not in REDOS_CODES
     ]
     assert len(witnesses) > 40
     assert [item for item in witnesses if not _obtainable_somewhere(item[2])] == []

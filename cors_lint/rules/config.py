@@ -162,7 +162,8 @@ HOOK_HEADER = "from flask import Flask, request\nfrom flask_cors import CORS\n\n
 
 def check_hook_against_flask_cors(policy: Policy) -> Iterator[Finding]:
     for conflict in policy.hook_conflicts:
-        routes = f"{conflict.count} route{'s' if conflict.count != 1 else ''}, e.g. {', '.join(conflict.routes)}"
+        shown = ", ".join(conflict.routes) + (", ..." if conflict.count > len(conflict.routes) else "")
+        routes = f"{conflict.count} route{'s' if conflict.count != 1 else ''} ({shown})"
         registered = f"{conflict.registration} (line {conflict.registration_where.line}"
         registered += f" of {conflict.registration_where.path})" if conflict.registration_where.path not in ("", conflict.where.path) else ")"
         if conflict.runs_first:
