@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from pathlib import Path
 from typing import List, Set
 
@@ -19,7 +20,17 @@ from cors_lint import budget
 def _processes_in(directory: Path) -> Set[int]:
     """Live processes (other than this one) whose working directory is
     ``directory``: workers and measurement children inherit it, and are found
-    even after their parent is gone."""
+    even after their parent is gone. SIGKILL is delivered asynchronously, so
+    a process killed a moment ago gets two seconds to be gone."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        found = _live_processes_in(directory)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def _live_processes_in(directory: Path) -> Set[int]:
     found: Set[int] = set()
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) != os.getpid():
