@@ -65,7 +65,7 @@ def lint_paths(
 
     file_paths = files.python_files(paths, exclude)
     findings: List[Finding] = []
-    sources: Dict[str, bytes] = {}
+    sources: Dict[str, Optional[bytes]] = {}
     candidates: List[str] = []
     for path in file_paths:
         try:
@@ -73,9 +73,14 @@ def lint_paths(
         except OSError as error:
             findings.extend(engine.unreadable(path, error, select, ignore))
             continue
-        sources[path] = source
+        # Only the files that configure CORS are kept in memory; the modules
+        # around them are read again when they are linked (a tree without CORS
+        # code must cost little more than reading it).
         if engine.is_candidate(source):
             candidates.append(path)
+            sources[path] = source
+        else:
+            sources[path] = None
     # A run on single files (as pre-commit makes) sees each file as part of its
     # app: the modules around it are read from disk, and its findings are
     # those a run over the whole tree gives for it.
@@ -108,7 +113,7 @@ def lint_in_project(
 
 
 def _analyse(
-    sources: Dict[str, bytes],
+    sources: Dict[str, Optional[bytes]],
     candidates: List[str],
     single_files: bool,
     select: Sequence[str],
@@ -161,13 +166,13 @@ def _analyse(
 
 
 def _groups(
-    sources: Dict[str, bytes], candidates: List[str], single_files: bool
+    sources: Dict[str, Optional[bytes]], candidates: List[str], single_files: bool
 ) -> Tuple[List[List[Tuple[str, bytes]]], Tuple[str, ...]]:
     """The groups to analyse (modules connected by imports, with at least one
     file that configures CORS) and the files whose policies are checked."""
     if not candidates and not single_files:
         return [], ()
-    from cors_lint import engine
+    from cors_lint import engine, files
     from cors_lint.link.collect import related
     from cors_lint.link.components import group_by_imports
 
@@ -179,7 +184,9 @@ def _groups(
     seeds = list(sources) if single_files else candidates
     around, _ = related(seeds, sources, walk=single_files)
     for path in seeds:
-        around.setdefault(path, sources[path])
+        if path not in around:
+            source = sources[path]
+            around[path] = source if source is not None else files.read(path)
     checked = {path for path in around if path in candidates or (single_files and engine.is_candidate(around[path]))}
     if not checked:
         return [], ()

@@ -61,11 +61,11 @@ def in_neighbourhood(path: str, tree: str, around: str) -> bool:
 
 
 def related(
-    seeds: Iterable[str], available: Mapping[str, bytes], walk: bool
+    seeds: Iterable[str], available: Mapping[str, Optional[bytes]], walk: bool
 ) -> Tuple[Dict[str, bytes], Optional[str]]:
     """The relevant modules around ``seeds``: among ``available`` (the files
-    of a directory run), or, with ``walk``, read from disk (a run on single
-    files, as pre-commit makes)."""
+    of a directory run; None for bytes not kept, read again here), or, with
+    ``walk``, read from disk (a run on single files, as pre-commit makes)."""
     folders: Dict[str, Tuple[str, str]] = {}  # a seed's folder -> its area: seeds of one folder share it
     for seed in seeds:
         folder = os.path.dirname(os.path.abspath(seed))
@@ -79,7 +79,7 @@ def related(
     candidates: List[Tuple[str, Optional[bytes]]] = []
     for absolute, path in sorted(by_absolute.items()):
         if any(in_neighbourhood(absolute, tree, around) for tree, around in areas):
-            candidates.append((path, available[path]))
+            candidates.append((path, available[path]))  # None: read below
     if walk:
         for tree, around in sorted(areas):
             for path in _walk_area(Path(tree), Path(around)):
