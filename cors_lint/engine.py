@@ -129,15 +129,20 @@ def lint_groups(
     reported: Optional[Sequence[str]] = None,
     trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
-    """Groups of modules connected by imports, sharing one module loader:
-    the unit of parallel work. Findings come from the ``checked`` files'
-    policies; with ``reported``, only those for these files are kept."""
+    """Groups of modules connected by imports: the unit of parallel work.
+    Findings come from the ``checked`` files' policies; with ``reported``,
+    only those for these files are kept. The groups share one module loader,
+    so a settings module several apps import is parsed once; each group's
+    own files are dropped from it when the group is done (no other group
+    imports them), or every parsed tree of the run would stay alive and
+    Python's garbage collector would walk them over and over."""
     loader = new_loader() if groups else None
     wanted = set(checked)
     kept = set(reported) if reported is not None else None
     findings: List[Finding] = []
     for group in groups:
         found = _analyse_group(group, wanted, loader, kept, trusted_origins)  # type: ignore[arg-type]
+        loader.forget_adopted()  # type: ignore[union-attr]
         findings.extend(_selected(found, select, ignore))
     return findings
 
@@ -151,7 +156,7 @@ def lint_group(
     trusted_origins: Tuple[str, ...] = (),
 ) -> List[Finding]:
     """One group (an app and its modules, or a lone file): the unit of
-    bounded work (``cors_lint.budget``), with a loader of its own."""
+    bounded work (``cors_lint.budget``)."""
     return lint_groups([group], checked, select, ignore, reported, trusted_origins)
 
 
@@ -399,6 +404,8 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
         """Where the values of a registration (or of one resource scope) are written."""
         spans = {where}
         for setting in settings:
+            if setting.is_default:
+                continue  # flask-cors's defaults are written nowhere: they stand at the registration
             if resource is not None and setting.name == "resources":
                 continue  # a scope's own pattern stands for its resource, not every pattern
             spans.add(setting.where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from cors_lint.find.guard import top_level_lines
@@ -83,3 +84,27 @@ def test_spans_of_a_linted_module_need_only_their_statements() -> None:
     call = index.module.body[-1].body[0].value
     assert index.span(call).line == 152
     assert len(index._positions._done) == 1  # noqa: SLF001 - the point of the test
+
+
+@pytest.mark.parametrize("name, source", [item for item in sources() if parsed(item[1])], ids=lambda v: v if len(v) < 40 else "")
+def test_decorators_asked_first_get_libcsts_positions_without_the_body(name: str, source: str) -> None:
+    module, tree = parsed(source)
+    expected = whole_module_positions(module)
+    positions = Positions(module, source, top_level_lines(tree))
+    decorated = [statement for statement in module.body if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.decorators]
+    for statement in decorated:
+        pending = list(statement.decorators)
+        while pending:
+            node = pending.pop()
+            assert positions[node] == expected[node], (name, type(node).__name__)
+            pending.extend(children(node))
+    if positions._whole is None:  # noqa: SLF001 - the point of the test
+        # The bodies were not generated: only the decorators.
+        assert not positions._done  # noqa: SLF001
+    # The rest of each statement is still libcst's when asked afterwards.
+    for statement in decorated:
+        pending = [statement]
+        while pending:
+            node = pending.pop()
+            assert positions[node] == expected[node], (name, type(node).__name__)
+            pending.extend(children(node))

@@ -49,6 +49,7 @@ class ModuleLoader:
 
     def __init__(self) -> None:
         self._modules: Dict[Path, Optional[LoadedModule]] = {}
+        self._adopted: Set[Path] = set()
         self.loading: Set[Path] = set()  # modules being evaluated: a cycle stops here
         self._roots: Dict[Path, Path] = {}  # directory -> project root
 
@@ -89,8 +90,17 @@ class ModuleLoader:
 
     def adopt(self, path: Path, index: "SourceIndex") -> None:
         """A module the caller has parsed already (a linted file): imports of
-        it reuse that parse."""
-        self._modules.setdefault(path, LoadedModule(index.path, index))  # ``path`` is absolute
+        it reuse that parse, until ``forget_adopted``."""
+        if path not in self._modules:  # ``path`` is absolute
+            self._modules[path] = LoadedModule(index.path, index)
+            self._adopted.add(path)
+
+    def forget_adopted(self) -> None:
+        """Drop the modules adopted so far (one group's files, analysed):
+        the loader keeps only what it parsed itself for imports."""
+        for path in self._adopted:
+            del self._modules[path]
+        self._adopted.clear()
 
     def load(self, path: Path) -> Optional[LoadedModule]:
         if path not in self._modules:

@@ -5,6 +5,8 @@ libcst learns positions by regenerating the code of every node of the module
 needs positions in a few of its statements (a ``CORS(...)`` call, a config
 write, one function among a hundred that writes a header), so each top-level
 statement's positions are computed when a node in it is first asked about.
+A node in the decorators of a function or class (``@app.route(...)``) needs
+only the decorators generated, not the function's body.
 
 Where a statement starts comes from CPython's line numbers (the guard's); the
 regenerated code of the statement is then compared with the source text at
@@ -15,7 +17,7 @@ anything unexpected, falls back to libcst's positions for the whole module.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -41,7 +43,9 @@ class Positions:
         self._owner: Optional[Dict[int, int]] = None  # id(node) -> index of its top-level statement
         self._line_offsets: Optional[List[int]] = None
         self._computed: Dict[cst.CSTNode, CodeRange] = {}
-        self._done: Set[int] = set()
+        self._done: Set[int] = set()  # statements whose positions are all known
+        self._in_decorators: Set[int] = set()  # id(node) of the nodes in a top-level statement's decorators
+        self._decorators_done: Set[int] = set()  # statements whose decorators' positions are known
         self._whole: Optional[Dict[cst.CSTNode, CodeRange]] = None
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
@@ -51,6 +55,11 @@ class Positions:
         if found is not None:
             return found
         statement = self._statement_of(node)
+        if statement is not None and id(node) in self._in_decorators and statement not in self._decorators_done:
+            # A decorator of a function or class (``@app.route``, ``@cross_origin``):
+            # the decorators alone are generated, not the body below them.
+            if self._compute_decorators(statement):
+                return self._computed[node]
         if statement is None or statement in self._done or not self._compute(statement):
             self._whole = whole_module_positions(self._module)
             return self._whole[node]
@@ -63,6 +72,16 @@ class Positions:
             self._owner = {}
             for index, statement in enumerate(self._module.body):
                 pending: List[cst.CSTNode] = [statement]
+                if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.decorators:
+                    # The decorators first, each node of them marked as such.
+                    pending = list(statement.decorators)
+                    while pending:
+                        current = pending.pop()
+                        self._owner[id(current)] = index
+                        self._in_decorators.add(id(current))
+                        pending.extend(children(current))
+                    pending = [child for child in children(statement) if id(child) not in self._in_decorators]
+                    self._owner[id(statement)] = index
                 while pending:
                     current = pending.pop()
                     self._owner[id(current)] = index
@@ -72,14 +91,42 @@ class Positions:
     def _compute(self, index: int) -> bool:
         """Positions of one top-level statement; False when they cannot be
         trusted (the caller then falls back to the whole module)."""
+        statement = self._module.body[index]
+        if not self._generate(index, lambda state: statement._codegen(state)):
+            return False
+        self._done.add(index)
+        self._decorators_done.add(index)
+        return True
+
+    def _compute_decorators(self, index: int) -> bool:
+        """Positions of the decorators of a top-level function or class:
+        generated as ``FunctionDef._codegen`` begins (its leading lines, then
+        each decorator), which costs a fraction of the whole definition."""
+        statement = self._module.body[index]
+        assert isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+
+        def generate(state) -> None:
+            for line in statement.leading_lines:
+                line._codegen(state)
+            for decorator in statement.decorators:
+                decorator._codegen(state)
+
+        if not self._generate(index, generate):
+            return False
+        self._decorators_done.add(index)
+        return True
+
+    def _generate(self, index: int, generate: Callable[[Any], None]) -> bool:
+        """Run ``generate`` on a positions-recording state that starts at the
+        statement's first line; keep the positions if the code it wrote is
+        what the source holds there."""
         assert self._starts is not None
         start = self._starts[index]
-        statement = self._module.body[index]
         try:
             provider = PositionProvider()
             state = _codegen_state(self._module, provider)
             state.line = start
-            statement._codegen(state)
+            generate(state)
             computed = provider._computed
         except (AttributeError, TypeError):  # a libcst whose internals differ
             return False
@@ -87,7 +134,6 @@ class Positions:
         if not self._text_at(start, code):
             return False
         self._computed.update(computed)
-        self._done.add(index)
         return True
 
     def _text_at(self, line: int, code: str) -> bool:

@@ -291,8 +291,8 @@ class _AppBuilder:
     def _after_request(self, owner) -> List[Event]:
         """The owner's after_request functions in registration order: its
         flask-cors registrations and its hooks."""
-        events = [event for event in self.link.registrations if event in self.linker.events_of(owner)]
-        events += [event for event in self.link.hooks if event in self.linker.events_of(owner)]
+        owned = {id(event) for event in self.linker.events_of(owner)}
+        events = [event for event in (*self.link.registrations, *self.link.hooks) if id(event) in owned]
         events.sort(key=lambda event: (event.placement.home, event.placement.key))
         return events
 

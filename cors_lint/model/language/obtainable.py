@@ -22,6 +22,7 @@ from cors_lint.model.language import dfa
 from cors_lint.model.language.checks import ORIGIN_ALPHABET, regex_language
 from cors_lint.model.language.dfa import Dfa
 from cors_lint.model.language.nfa import TooComplex
+from cors_lint.model.language.suffixes import suffix_list
 from cors_lint.model.origins import browser_origin
 
 PLACEHOLDER_TLD = "example"  # RFC 2606: stands for any domain the attacker registers
@@ -45,32 +46,10 @@ ORIGIN_SYNTAX = rf"(?:https?://(?:{_LABEL}\.)*{_LABEL}(?::[1-9][0-9]{{0,4}})?|nu
 
 
 @functools.lru_cache(maxsize=1)
-def _list():  # type: ignore[no-untyped-def]
-    """The bundled list, loaded once when first needed (about 70 ms)."""
-    from publicsuffixlist import PSLFILE, PublicSuffixList, encode_idn
-
-    def rules() -> Iterator[str]:
-        # The package would punycode-encode all 10,000 rules; only the
-        # non-ASCII ones change, and encoding them alone halves the load.
-        with open(PSLFILE, encoding="utf-8") as lines:
-            for line in lines:
-                yield line
-                words = line.split()
-                if words and not line.isascii() and not line.startswith("//"):
-                    rule = words[0]
-                    yield ("!" if rule.startswith("!") else "") + encode_idn(rule.lstrip("!")) + "\n"
-
-    # accept_unknown=False: an unknown top-level label is not a public suffix,
-    # so ``acme-corp.ioattacker`` has no registrable domain (nobody can buy it).
-    return PublicSuffixList(rules(), accept_unknown=False, accept_encoded_idn=False)
-
-
-@functools.lru_cache(maxsize=1)
 def _top_level_trie() -> Dict[str, dict]:
     """The list's top-level labels as a character trie ("" marks an end)."""
     trie: Dict[str, dict] = {}
-    for rule in _list()._publicsuffix:  # noqa: SLF001 - the package keeps its rules there
-        label = rule.rsplit(".", 1)[-1]
+    for label in suffix_list().top_level_labels():
         if not label or any(char not in ORIGIN_ALPHABET for char in label):
             continue
         node = trie
@@ -86,7 +65,7 @@ def registrable_domain(host: str) -> Optional[str]:
     ``example.co.uk``), or None when nobody can register one for it."""
     if not host or host.startswith("[") or host.replace(".", "").isdigit():
         return None
-    return _list().privatesuffix(host)
+    return suffix_list().registrable_domain(host)
 
 
 # --- Trusted origins ------------------------------------------------------------------
