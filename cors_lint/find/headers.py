@@ -57,9 +57,41 @@ def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
     writes: List[HeaderWrite] = []
     if ACAO not in index.text.lower():
         return writes  # a module that never names the header writes none of ours
+    helpers = _OriginHelpers(index)
     for function in _functions(index.module):
-        _Flow(index, function.name.value, writes, _assigned_once(function)).block(function.body.body, frozenset(), ())
+        _Flow(index, function.name.value, writes, _assigned_once(function), helpers).block(function.body.body, frozenset(), ())
     return writes
+
+
+class _OriginHelpers:
+    """The module's functions that return the request's Origin
+    (``def get_origin(): return request.headers.get("Origin")``), read when a
+    call to one is first met, helpers of helpers a few calls deep."""
+
+    DEPTH = 3
+
+    def __init__(self, index: SourceIndex) -> None:
+        self.index = index
+        self.functions = {
+            statement.name.value: statement for statement in index.module.body if isinstance(statement, cst.FunctionDef)
+        }
+        self.known: Dict[str, bool] = {}
+        self.reading: List[str] = []
+
+    def returns_origin(self, name: str) -> bool:
+        if name in self.known:
+            return self.known[name]
+        function = self.functions.get(name)
+        if function is None or name in self.reading or len(self.reading) >= self.DEPTH or function.params.params:
+            return False  # a helper that takes arguments may return one of them: not followed
+        self.reading.append(name)
+        try:
+            flow = _Flow(self.index, name, [], _assigned_once(function), self)
+            flow.block(function.body.body, frozenset(), ())
+        finally:
+            self.reading.pop()
+        self.known[name] = flow.returns_origin
+        return flow.returns_origin
 
 
 def _functions(module: cst.Module) -> List[cst.FunctionDef]:
@@ -79,9 +111,16 @@ def _assigned_once(function: cst.FunctionDef) -> FrozenSet[str]:
 
 class _Flow:
     def __init__(
-        self, index: SourceIndex, function: str, writes: List[HeaderWrite], assigned_once: FrozenSet[str] = frozenset()
+        self,
+        index: SourceIndex,
+        function: str,
+        writes: List[HeaderWrite],
+        assigned_once: FrozenSet[str] = frozenset(),
+        helpers: "Optional[_OriginHelpers]" = None,
     ) -> None:
         self.index = index
+        self.helpers = helpers
+        self.returns_origin = False  # a ``return`` gives back the request's Origin
         self.function = function
         self.writes = writes
         # ``h = response.headers``: names that stand for a headers object, and
@@ -160,6 +199,8 @@ class _Flow:
             self._calls(small.value, origins, conditions)
         elif isinstance(small, cst.Return) and small.value is not None:
             self._calls(small.value, origins, conditions)
+            if self.is_origin(small.value, origins):
+                self.returns_origin = True
             if isinstance(small.value, cst.Tuple):
                 for element in small.value.elements:
                     returned = element.value
@@ -186,6 +227,8 @@ class _Flow:
             return bool(self.index.qualified_names(node.value) & REQUEST_NAMES)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
             return self._origin_source(node.func.value, node.args[0].value if node.args else None)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not node.args and self.helpers is not None:
+            return self.helpers.returns_origin(node.func.value)  # ``get_origin()``
         if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             return self._origin_source(node.value, node.slice[0].slice.value)
         if isinstance(node, cst.BooleanOperation):  # request.headers.get("Origin") or ""

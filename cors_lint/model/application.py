@@ -28,9 +28,10 @@ from cors_lint.find.branches import Branch, condition, exclusive
 from cors_lint.find.flask_sites import HookSite
 from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
 from cors_lint.link.apps import AppLink, Event, Linker, Placement, RouteLink
-from cors_lint.link.project import ObjectRef
+from cors_lint.link.project import Module, ObjectRef
 from cors_lint.link.configs import NamedConfig, named_configs
-from cors_lint.find.headers import ACAO
+from cors_lint.find.headers import ACAO, HeaderWrite
+from cors_lint.find.walk import find_all
 from cors_lint.model.headers import build_header_policy
 from cors_lint.model.policy import (
     ConfigEntry,
@@ -76,6 +77,8 @@ def build_application_model(linker: Linker, links: Sequence[AppLink], routes: bo
 
 # A finding names this many routes as examples.
 EXAMPLE_ROUTES = 3
+# Calls followed from an after_request hook to the helper that writes its headers.
+HELPER_DEPTH = 3
 
 
 def hook_conflicts(app: AppPolicy) -> List[HookConflict]:
@@ -298,19 +301,44 @@ class _AppBuilder:
 
     def _hand_written(self, event: Event) -> Optional[HandWrittenHook]:
         """The hook function, wherever it is defined, if it writes
-        Access-Control-Allow-Origin."""
+        Access-Control-Allow-Origin itself or through a function it calls."""
         site: HookSite = event.site  # type: ignore[assignment]
         found = self.linker.project.definition(event.module, site.scope, cst.Name(site.function))
         if found is None or not isinstance(found[1], cst.FunctionDef):
             return None
-        module, function = found
-        writes = [write for write in module.sites.header_writes if write.function == function.name.value]
-        origin_writes = [write for write in writes if write.header == ACAO]
-        if not origin_writes:
+        scope = f"{site.scope}.{site.function}" if site.scope else site.function
+        writer = self._writing_function(found[0], found[1], scope, HELPER_DEPTH)
+        if writer is None:
             return None
+        module, writes = writer
+        origin_writes = [write for write in writes if write.header == ACAO]
         modelled = build_header_policy(writes, module.evaluator)
         headers = modelled[0] if modelled else None
-        return HandWrittenHook(function.name.value, origin_writes[0].where, headers)
+        return HandWrittenHook(site.function, origin_writes[0].where, headers)
+
+    def _writing_function(
+        self, module: Module, function: cst.FunctionDef, scope: str, depth: int
+    ) -> Optional[Tuple[Module, List[HeaderWrite]]]:
+        """The function that writes Access-Control-Allow-Origin, and its
+        writes: ``function`` itself, or a function of the project it passes a
+        name to (``return add_cors(response)`` with the helper in another
+        module), followed ``depth`` calls deep."""
+        writes = [write for write in module.sites.header_writes if write.function == function.name.value]
+        if any(write.header == ACAO for write in writes):
+            return module, writes
+        if depth == 0:
+            return None
+        for call in find_all(function.body, (cst.Call,), skip=(cst.Lambda, cst.FunctionDef, cst.ClassDef)):
+            if not any(isinstance(arg.value, cst.Name) for arg in call.args):
+                continue  # a helper that writes headers is handed the response
+            found = self.linker.project.definition(module, scope, call.func)
+            if found is None or not isinstance(found[1], cst.FunctionDef) or found[1] is function:
+                continue
+            callee_module, callee = found
+            result = self._writing_function(callee_module, callee, callee.name.value, depth - 1)
+            if result is not None:
+                return result
+        return None
 
 
 def _named_config_entries(event: Event, config: NamedConfig) -> List[ConfigEntry]:
