@@ -73,10 +73,6 @@ class ClassRef:
 
 Ref = Union[ObjectRef, ParamRef, FunctionRef, ClassRef]
 
-# What ``assigned_call`` answers for a name bound to something that is surely
-# not a flask-cors object: a project module, or an object of a library.
-NOT_CORS = cst.Call(cst.Name("not_cors"))
-
 
 class Module:
     """One parsed module and the finder's facts about it (computed once)."""
@@ -269,41 +265,41 @@ class Project:
                     )
         return _unique(refs)
 
-    def assigned_call(self, module: Module, scope: str, expression: cst.BaseExpression, hops: int = 0) -> Optional[cst.Call]:
-        """The call a name was assigned from (``db = SQLAlchemy()``), through
-        imports; ``NOT_CORS`` for a module or a library's object; None when it
-        is bound otherwise (a loop variable) or not found."""
+    def is_known_object(self, module: Module, scope: str, expression: cst.BaseExpression, hops: int = 0) -> bool:
+        """Is the name bound to something the tool can tell apart from a
+        flask-cors object: the result of a call (``db = SQLAlchemy()``), a
+        project module, or an object of a library, through imports? False
+        when it is bound otherwise (a loop variable) or not found."""
         if hops > MAX_HOPS:
-            return None
+            return False
         if isinstance(expression, cst.Attribute):
             for qualified in sorted(module.index.qualified_names(expression)):
                 dotted, _, name = qualified.rpartition(".")
                 target = self.imported_module(module, dotted) if dotted else None
                 if target is not None:
-                    return self.assigned_call(target, "", cst.Name(name), hops + 1)
-            return None
+                    return self.is_known_object(target, "", cst.Name(name), hops + 1)
+            return False
         if not isinstance(expression, cst.Name):
-            return None
+            return False
         _, bindings = module.index.lookup(expression.value, scope)
         if len(bindings) > 1:
             # Bound several times (``from x import t`` then ``t = t.T()``): a call
-            # or an import among them says what it is not.
-            kinds = {binding.kind for binding in bindings}
-            return NOT_CORS if kinds & {"assign", "import"} else None
+            # or an import among them says what it is.
+            return bool({binding.kind for binding in bindings} & {"assign", "import"})
         if not bindings:
-            return None
+            return False
         binding = bindings[0]
         if binding.kind == "assign" and isinstance(binding.value, cst.Call):
-            return binding.value
+            return True
         if binding.kind == "import" and binding.qualified_name:
             if self.imported_module(module, binding.qualified_name) is not None:
-                return NOT_CORS  # a module of the project (``handlers.init_app(app)``)
+                return True  # a module of the project (``handlers.init_app(app)``)
             dotted, _, name = binding.qualified_name.rpartition(".")
             target = self.imported_module(module, dotted or ".")
             if target is not None:
-                return self.assigned_call(target, "", cst.Name(name), hops + 1)
-            return NOT_CORS  # an object of a library outside the project
-        return None
+                return self.is_known_object(target, "", cst.Name(name), hops + 1)
+            return True  # an object of a library outside the project
+        return False
 
     def definition(self, module: Module, scope: str, expression: cst.BaseExpression) -> Optional[Tuple[Module, cst.CSTNode]]:
         """The function or class an expression names, wherever it is defined."""

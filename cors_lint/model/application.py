@@ -247,7 +247,7 @@ class _AppBuilder:
         names = event.module.index.qualified_names(site.receiver)
         if any("cors" in name.lower() for name in names):
             return True
-        return project.assigned_call(event.module, site.scope, site.receiver) is None
+        return not project.is_known_object(event.module, site.scope, site.receiver)
 
     def _on_blueprint(self, event: Event) -> bool:
         return any(event in self.linker.events_of(mount.blueprint) for mount in self.link.mounts)
