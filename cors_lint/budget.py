@@ -258,12 +258,20 @@ class Measurement:
 
 
 def measure(
-    function: Callable[[Any, Callable[[Any], None]], None], argument: Any, limit: float, patience: Optional[float] = None
+    function: Callable[[Any, Callable[[Any], None]], None],
+    argument: Any,
+    limit: float,
+    patience: Optional[float] = None,
+    cpu_limit: Optional[float] = None,
 ) -> Measurement:
     """Run ``function(argument, report)`` in a forked child for at most
-    ``limit`` seconds of wall time, and at most ``patience`` seconds of the
-    child's CPU time without a report. The child also gets a CPU-time limit, so it ends even if this
-    process is killed first. Nothing of the child outlives the call."""
+    ``limit`` seconds of wall time, at most ``cpu_limit`` seconds of the
+    child's CPU time, and at most ``patience`` seconds of its CPU time
+    without a report. A CPU limit gives the child the same work on a busy
+    machine as on an idle one (the wall limit then only guards against a
+    starved one). The child also gets an operating-system CPU-time limit, so
+    it ends even if this process is killed first. Nothing of the child
+    outlives the call."""
     from multiprocessing.connection import Connection
 
     if not hasattr(os, "fork"):  # pragma: no cover - Windows: nothing is measured
@@ -272,7 +280,7 @@ def measure(
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read_end)
-        _measure_child(Connection(write_end, readable=False), function, argument, limit)
+        _measure_child(Connection(write_end, readable=False), function, argument, min(limit, cpu_limit or limit))
     os.close(write_end)
     receiver = Connection(read_end, writable=False)
     reports: List[Any] = []
@@ -295,8 +303,14 @@ def measure(
                     break
                 reports.append(message[1])
                 cpu_at_report = _cpu_of(pid)
-            elif patience is not None and _cpu_of(pid) - cpu_at_report > patience:
-                break  # the child has spent ``patience`` seconds of CPU since it last reported
+                if cpu_limit is not None and cpu_at_report > cpu_limit:
+                    break
+            else:
+                spent = _cpu_of(pid)
+                if cpu_limit is not None and spent > cpu_limit:
+                    break
+                if patience is not None and spent - cpu_at_report > patience:
+                    break  # the child has spent ``patience`` seconds of CPU since it last reported
     finally:
         try:
             os.kill(pid, signal.SIGKILL)

@@ -1,6 +1,7 @@
 """The finder for hand-written CORS headers: where a function writes
 ``Access-Control-*`` or ``Vary`` headers, what it writes, and which ``if``
-conditions stand over the write.
+conditions stand over the write. A headers object is ``x.headers``, a name
+bound to one, or a parameter named for headers (a helper that fills them).
 
 A small, explicit data flow over each function's statements: assignments
 track which local names hold the request's Origin, ``if``/``else`` and early
@@ -59,8 +60,16 @@ def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
         return writes  # a module that never names the header writes none of ours
     helpers = _OriginHelpers(index)
     for function in _functions(index.module):
-        _Flow(index, function.name.value, writes, _assigned_once(function), helpers).block(function.body.body, frozenset(), ())
+        flow = _Flow(index, function.name.value, writes, _assigned_once(function), helpers)
+        flow.header_aliases.update(_header_parameters(function))
+        flow.block(function.body.body, frozenset(), ())
     return writes
+
+
+def _header_parameters(function: cst.FunctionDef) -> FrozenSet[str]:
+    """Parameters that stand for a headers mapping (``def add_cors(headers)``,
+    ``resp_headers``): a helper that fills the headers its caller returns."""
+    return frozenset(param.name.value for param in function.params.params if "header" in param.name.value.lower())
 
 
 class _OriginHelpers:

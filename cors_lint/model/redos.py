@@ -50,7 +50,8 @@ GROWTH = 3.0  # time ratio when the length doubles (linear: about 2)
 # PATIENCE > GROWTH * SLOW, with a margin.
 PATIENCE = 0.5
 REPEATS = 3  # timings of a fast match; the least is kept
-MEASURE_LIMIT = 5.0  # seconds of wall time for all the measurements of one pattern
+MEASURE_CPU = 3.0  # seconds of CPU time for all the measurements of one pattern
+MEASURE_LIMIT = 30.0  # seconds of wall time for them: only a starved machine reaches it
 MAX_CANDIDATES = 24
 _ALPHABET = "".join(chr(code) for code in range(32, 127))
 _PUMP_CHARS = "a0.-_ /"
@@ -378,7 +379,9 @@ def confirm(source: str, flags: int, limit: int, start: str = "") -> Optional[Co
         re.compile(source, flags)
     except (re.error, RecursionError, OverflowError):
         return None
-    measured = budget.measure(_measure_in_child, (source, flags, candidates, limit), MEASURE_LIMIT, patience=PATIENCE)
+    measured = budget.measure(
+        _measure_in_child, (source, flags, candidates, limit), MEASURE_LIMIT, patience=PATIENCE, cpu_limit=MEASURE_CPU
+    )
     return judge(measured.reports, measured.finished, measured.cpu_seconds, candidates, limit)
 
 
