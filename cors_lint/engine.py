@@ -325,6 +325,7 @@ def _analyse_group(
             if trusted_origins:
                 policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
             found = _apply_noqa(_in_context(check_policy(policy), policy, member.path, routes), member.index, loader)
+            found = _render_fixes(found, member, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
         placed = [_placed(finding, member.path) for finding in found]
@@ -382,6 +383,31 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
             )
         silenced.append(finding)
     return silenced
+
+
+def _render_fixes(findings: List[Finding], member: "_Parsed", loader: "ModuleLoader") -> List[Finding]:
+    """Each proposed fix with its strings written as source text, in the
+    style of the literals they replace (``cors_lint.fixes.render``). A fix
+    that cannot be written faithfully is dropped: the finding stays."""
+    if not any(finding.fix is not None for finding in findings):
+        return findings
+    from cors_lint.fixes import render, source_lines, text_at
+
+    lines: Dict[str, Sequence[str]] = {}
+
+    def source_of(where: "Span") -> Optional[str]:
+        path = where.path or member.path
+        if path not in lines:
+            module = member.index if path == member.path else loader.by_path(path)
+            lines[path] = source_lines(module.text) if module is not None else ()
+        return text_at(lines[path], where)
+
+    rendered = []
+    for finding in findings:
+        if finding.fix is not None:
+            finding = dataclasses.replace(finding, fix=render(finding.fix, finding.where.path or member.path, source_of))
+        rendered.append(finding)
+    return rendered
 
 
 def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "RoutesByRegistration") -> List[Finding]:

@@ -1,0 +1,158 @@
+"""Fixes: edits that rules propose as data, attached to their finding.
+
+A rule knows *what* the fixed value is (``"https://app.example.com"`` for a
+trailing-slash origin) and, from the model, whether the change is safe; it
+does not see the source text. A string it proposes is therefore a
+``NewStrings`` edit, rendered into source text by ``render`` (in the engine,
+where the module's text is at hand) in the style of the literal it replaces:
+the same prefix and quotes, so that only the node changes. Applying edits is
+the ``cors_lint.fix`` front end's job.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence, Tuple
+
+from cors_lint.evaluate.values import Span
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the source from (line, column) to (end_line, end_column)
+    (1-based, end exclusive, columns in characters) with ``content``."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class NewStrings:
+    """A proposal not yet rendered: replace the string literal at ``where``
+    by ``template`` with each ``{}`` a literal of the matching value, written
+    with the prefix and quotes of the literal replaced (``r"..."`` stays raw;
+    a backslash in a value adds an ``r`` prefix)."""
+
+    where: Span
+    values: Tuple[str, ...]
+    template: str = "{}"
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # SAFE or UNSAFE
+    message: str  # what the fix does, one short sentence
+    edits: Tuple[Edit, ...] = ()
+    proposals: Tuple[NewStrings, ...] = ()  # rendered into ``edits`` by ``render``
+
+    @property
+    def is_safe(self) -> bool:
+        return self.applicability == SAFE
+
+    def as_dict(self) -> dict:
+        return {"applicability": self.applicability, "message": self.message, "edits": [edit.as_dict() for edit in self.edits]}
+
+
+def replace(where: Span, content: str, path: str = "") -> Edit:
+    """An edit of the node at ``where`` (its ``path`` is filled in when the
+    finding is placed in its file)."""
+    return Edit(where.path or path, where.line, where.column, where.end_line, where.end_column, content)
+
+
+def applicability(safe: bool) -> str:
+    return SAFE if safe else UNSAFE
+
+
+# --- rendering string literals in the style of the one replaced -----------------------
+
+_LITERAL = re.compile(r"(?P<prefix>[rRuU]?)(?P<quote>'''|\"\"\"|'|\")", re.DOTALL)
+
+
+def string_literal(original: str, value: str) -> Optional[str]:
+    """``value`` written as a literal in the style of ``original`` (the
+    source text of one plain string literal), or None when that cannot be
+    done faithfully (bytes, f-strings, implicit concatenation)."""
+    match = _LITERAL.match(original)
+    if match is None or not original.endswith(match.group("quote")) or len(original) < 2 * len(match.group("quote")) + len(match.group("prefix")):
+        return None
+    prefix, quote = match.group("prefix"), match.group("quote")
+    try:
+        if not isinstance(ast.literal_eval(original), str):
+            return None
+    except (ValueError, SyntaxError):
+        return None  # concatenated literals, f-strings
+    raw = "r" in prefix.lower() or ("\\" in value and not prefix)
+    if raw:
+        prefix = prefix if "r" in prefix.lower() else "r"
+        text = prefix + quote + value + quote
+    else:
+        escaped = value.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
+        text = prefix + quote + escaped + quote
+    try:
+        if ast.literal_eval(text) == value:
+            return text
+    except (ValueError, SyntaxError):
+        pass
+    # A raw literal cannot hold this value (a quote, a final backslash): the
+    # escaped form in the same quotes.
+    escaped = value.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
+    text = quote + escaped + quote
+    try:
+        return text if ast.literal_eval(text) == value else None
+    except (ValueError, SyntaxError):
+        return None
+
+
+def render(fix: Fix, path: str, source_of: Callable[[Span], Optional[str]]) -> Optional[Fix]:
+    """The fix with its proposals turned into edits, or None when one of
+    them cannot be rendered faithfully (the fix is then not offered)."""
+    if not fix.proposals:
+        return dataclasses.replace(fix, edits=tuple(_placed(edit, path) for edit in fix.edits))
+    edits = [_placed(edit, path) for edit in fix.edits]
+    for proposal in fix.proposals:
+        original = source_of(proposal.where)
+        if original is None:
+            return None
+        literals = [string_literal(original, value) for value in proposal.values]
+        if any(literal is None for literal in literals):
+            return None
+        edits.append(replace(proposal.where, proposal.template.format(*literals), path))
+    return Fix(fix.applicability, fix.message, tuple(sorted(edits)))
+
+
+def _placed(edit: Edit, path: str) -> Edit:
+    return edit if edit.path else dataclasses.replace(edit, path=path)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> Tuple[str, ...]:
+    """A module's lines as Python (and libcst) counts them: ``str.splitlines``
+    would also split at form feeds and other separators inside a line."""
+    return tuple(_LINE_END.split(text))
+
+
+def text_at(lines: Sequence[str], where: Span) -> Optional[str]:
+    """The source text of a span, from the file's lines (without their ends)."""
+    if not (1 <= where.line <= where.end_line <= len(lines)):
+        return None
+    if where.line == where.end_line:
+        return lines[where.line - 1][where.column - 1 : where.end_column - 1]
+    parts = [lines[where.line - 1][where.column - 1 :]]
+    parts += lines[where.line : where.end_line - 1]
+    parts.append(lines[where.end_line - 1][: where.end_column - 1])
+    return "\n".join(parts)
