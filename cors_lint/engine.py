@@ -324,6 +324,8 @@ def _analyse_group(
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
             if trusted_origins:
                 policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
+            if model is not None:
+                policy = dataclasses.replace(policy, route_paths=_route_paths(routes))
             found = _apply_noqa(_in_context(check_policy(policy), policy, member.path, routes), member.index, loader)
             found = _render_fixes(found, member, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
@@ -343,6 +345,10 @@ def _routes_by_registration(model: "Optional[ApplicationModel]") -> "RoutesByReg
             if route.registration is not None:
                 found.setdefault(route.registration.where, []).append(route)
     return found
+
+
+def _route_paths(routes: "RoutesByRegistration") -> "Tuple[Tuple[Span, Tuple[Optional[str], ...]], ...]":
+    return tuple((where, tuple(route.path for route in answered)) for where, answered in routes.items())
 
 
 def _holds_registration(module, linked: "LinkedRegistrations") -> bool:

@@ -12,10 +12,12 @@ the ``cors_lint.fix`` front end's job.
 from __future__ import annotations
 
 import ast
+import io
 import dataclasses
 import re
+import tokenize
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 from cors_lint.evaluate.values import Span
 
@@ -52,11 +54,35 @@ class NewStrings:
 
 
 @dataclass(frozen=True)
+class Rename:
+    """A proposal not yet rendered: the option name ``old`` written at
+    ``where`` (a keyword argument ``old=...``, or a dict key ``"old"``)
+    becomes ``new``; only the name changes."""
+
+    where: Span
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class StringToCode:
+    """A proposal not yet rendered: the string literal at ``where`` becomes
+    the code ``content`` (``"false"`` becomes ``False``); not offered when
+    the value was not written as one plain literal there."""
+
+    where: Span
+    content: str
+
+
+Proposal = Union[NewStrings, Rename, StringToCode]
+
+
+@dataclass(frozen=True)
 class Fix:
     applicability: str  # SAFE or UNSAFE
     message: str  # what the fix does, one short sentence
     edits: Tuple[Edit, ...] = ()
-    proposals: Tuple[NewStrings, ...] = ()  # rendered into ``edits`` by ``render``
+    proposals: Tuple[Proposal, ...] = ()  # rendered into ``edits`` by ``render``
 
     @property
     def is_safe(self) -> bool:
@@ -89,11 +115,8 @@ def string_literal(original: str, value: str) -> Optional[str]:
     if match is None or not original.endswith(match.group("quote")) or len(original) < 2 * len(match.group("quote")) + len(match.group("prefix")):
         return None
     prefix, quote = match.group("prefix"), match.group("quote")
-    try:
-        if not isinstance(ast.literal_eval(original), str):
-            return None
-    except (ValueError, SyntaxError):
-        return None  # concatenated literals, f-strings
+    if not _one_string_token(original):
+        return None  # concatenated literals, f-strings, anything else
     raw = "r" in prefix.lower() or ("\\" in value and not prefix)
     if raw:
         prefix = prefix if "r" in prefix.lower() else "r"
@@ -116,6 +139,17 @@ def string_literal(original: str, value: str) -> Optional[str]:
         return None
 
 
+def _one_string_token(text: str) -> bool:
+    try:
+        tokens = [token for token in tokenize.generate_tokens(io.StringIO(text).readline) if token.type not in _NOISE]
+        return len(tokens) == 1 and tokens[0].type == tokenize.STRING and isinstance(ast.literal_eval(text), str)
+    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+        return False
+
+
+_NOISE = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+
+
 def render(fix: Fix, path: str, source_of: Callable[[Span], Optional[str]]) -> Optional[Fix]:
     """The fix with its proposals turned into edits, or None when one of
     them cannot be rendered faithfully (the fix is then not offered)."""
@@ -126,11 +160,39 @@ def render(fix: Fix, path: str, source_of: Callable[[Span], Optional[str]]) -> O
         original = source_of(proposal.where)
         if original is None:
             return None
+        if isinstance(proposal, StringToCode):
+            if not _one_string_token(original):
+                return None
+            edits.append(replace(proposal.where, proposal.content, path))
+            continue
+        if isinstance(proposal, Rename):
+            edit = _renamed(proposal, original, path)
+            if edit is None:
+                return None
+            edits.append(edit)
+            continue
         literals = [string_literal(original, value) for value in proposal.values]
         if any(literal is None for literal in literals):
             return None
         edits.append(replace(proposal.where, proposal.template.format(*literals), path))
     return Fix(fix.applicability, fix.message, tuple(sorted(edits)))
+
+
+_KEYWORD = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=")
+
+
+def _renamed(proposal: Rename, original: str, path: str) -> Optional[Edit]:
+    where = proposal.where
+    keyword = _KEYWORD.match(original)
+    if keyword is not None and keyword.group("name") == proposal.old:
+        # Only the name: the value, spaces and comments after it stay.
+        return Edit(where.path or path, where.line, where.column, where.line, where.column + len(proposal.old), proposal.new)
+    try:
+        is_key = ast.literal_eval(original) == proposal.old
+    except (ValueError, SyntaxError):
+        return None
+    literal = string_literal(original, proposal.new) if is_key else None
+    return replace(where, literal, path) if literal is not None else None
 
 
 def _placed(edit: Edit, path: str) -> Edit:

@@ -168,6 +168,11 @@ class Policy:
     hook_conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors, from the app model
     config_reads: FrozenSet[str] = frozenset()  # CORS_* keys the module's own code reads from app.config
     trusted_origins: Tuple[str, ...] = ()  # the run's ``trusted-origins`` setting (CRS111)
+    # The request paths of the routes each registration answers (a sample path
+    # per rule, None when the rule is not known), by the place of its call;
+    # None when the application model could not be built. Fixes that narrow a
+    # resource pattern are safe only when no route loses its policy.
+    route_paths: "Optional[Tuple[Tuple[Span, Tuple[Optional[str], ...]], ...]]" = None
 
     @property
     def active(self) -> Tuple[Registration, ...]:

@@ -18,6 +18,9 @@ from cors_lint.model import witness as witnesses
 from cors_lint.model.language import verdicts
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
 from cors_lint.model.policy import Policy, Registration, Scope
+from cors_lint.fixes import Fix, NewStrings, applicability
+from cors_lint.model.narrowing import origins_narrowed
+from cors_lint.rules import repairs
 from cors_lint.rules.base import Rule, credentials_clause, credentials_note, credentials_severity, example_app
 
 
@@ -29,6 +32,29 @@ def origin_scopes(policy: Policy) -> Iterator[Tuple[Registration, Scope, List[Or
             entries = origin_entries(scope.setting("origins"))
             if isinstance(entries, list):
                 yield registration, scope, [entry for entry in entries if entry.cost_reason is None]
+
+
+def entry_fix(policy: Policy, entry: OriginEntry, texts: Tuple[str, ...], message: str, template: str = "{}") -> Optional[Fix]:
+    """A fix that writes ``texts`` (origin strings, as flask-cors reads them)
+    in place of the literal of ``entry``. Safe when, in every scope that
+    uses the entry, the fixed origins are a narrowing of the original ones
+    (``model.narrowing``)."""
+    if entry.compiled or entry.from_default or not texts:
+        return None  # a pattern inside re.compile(), or nothing written: no literal to replace
+    safe = True
+    for registration in policy.active:
+        for scope in registration.scopes:
+            entries = origin_entries(scope.setting("origins"))
+            if not isinstance(entries, list) or not any(each.where == entry.where for each in entries):
+                continue
+            after: List[OriginEntry] = []
+            for each in entries:
+                if each.where != entry.where:
+                    after.append(each)
+                    continue
+                after.extend(OriginEntry(flaskcors.re_fix(text), False, 0, each.where, False) for text in texts)
+            safe = safe and origins_narrowed(entries, after)
+    return Fix(applicability(safe), message, proposals=(NewStrings(entry.where, texts, template),))
 
 
 def _where_said(registration: Registration, scope: Scope) -> str:
@@ -188,6 +214,8 @@ def _regex_bypasses(
     rule: Rule,
     find_witness: Callable[[OriginEntry, witnesses.Intent, verdicts.Trust], Optional[str]],
     explain: Callable[[OriginEntry, str, str], str],
+    repair: Callable[[str], Optional[str]] = lambda text: None,
+    repaired: str = "",
 ) -> Iterator[Finding]:
     """Findings for regex entries where ``find_witness`` finds a bypass;
     ``explain(entry, witness, where_said)`` words the message. Bypasses that
@@ -213,6 +241,7 @@ def _regex_bypasses(
             witness=witness,
             severity=credentials_severity(scope),
             proof=verdicts.proof_of_entry(entry),
+            fix=_repair_fix(policy, entry, repair, repaired),
         )
     for registration, scope, entry in _language_only_regexes(policy):
         trust = trust or verdicts.policy_trust(policy)
@@ -227,7 +256,15 @@ def _regex_bypasses(
                 witness=residual.witness,
                 severity=credentials_severity(scope),
                 proof=residual.proof,
+                fix=_repair_fix(policy, entry, repair, repaired),
             )
+
+
+def _repair_fix(policy: Policy, entry: OriginEntry, repair: Callable[[str], Optional[str]], repaired: str) -> Optional[Fix]:
+    text = repair(entry.text)
+    if text is None or text == entry.text:
+        return None
+    return entry_fix(policy, entry, (text,), f"{repaired}: {python_string(text)}")
 
 
 def _language_only_regexes(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry]]:
@@ -257,6 +294,8 @@ def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
         UNANCHORED_REGEX,
         witnesses.suffix_witness,
         _unanchored_message,
+        repairs.anchored_at_end,
+        "Anchor the regex at the end",
     )
 
 
@@ -297,6 +336,8 @@ def check_unescaped_dot(policy: Policy) -> Iterator[Finding]:
         witnesses.dot_witness,
         lambda entry, witness, where: f"origin regex {entry.shown()} has an unescaped '.' in the host{where}: '.' "
         f"matches any character, so it also accepts {witness}, a domain anyone can register",
+        repairs.escaped_host_dots,
+        "Escape the dots of the host",
     )
 
 
@@ -324,6 +365,8 @@ def check_open_prefix(policy: Policy) -> Iterator[Finding]:
         witnesses.prefix_witness,
         lambda entry, witness, where: f"origin regex {entry.shown()} lets anything stand before the domain name"
         f"{where}: without a '\\.' boundary it accepts {witness}",
+        repairs.subdomain_boundary,
+        "Require whole subdomain labels before the domain",
     )
 
 
@@ -366,7 +409,9 @@ def check_glob_origin(policy: Policy) -> Iterator[Finding]:
                     message += f" but also accepts {reading.witness}{credentials_clause(scope)}"
             severity = credentials_severity(scope) if reading.witness else Severity.WARNING
             proof = verdicts.proof_of_entry(entry) if reading.valid_regex else None
-            yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity, proof=proof)
+            regex = repairs.glob_regex(entry.text)
+            fix = entry_fix(policy, entry, (regex,), f"Write the regex the glob means: {python_string(regex)}") if regex else None
+            yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity, proof=proof, fix=fix)
 
 
 GLOB_ORIGIN = Rule(
@@ -475,8 +520,28 @@ def check_unusable_origin(policy: Policy) -> Iterator[Finding]:
             reason = _regex_by_accident(entry) if entry.is_regex else unusable_origin_reason(entry.text)
             if reason:
                 yield UNUSABLE_ORIGIN.finding(
-                    entry.where, f"origin {entry.shown()} can never match a browser's Origin header: {reason}"
+                    entry.where,
+                    f"origin {entry.shown()} can never match a browser's Origin header: {reason}",
+                    fix=_usable_origin_fix(policy, scope, entry),
                 )
+
+
+def _usable_origin_fix(policy: Policy, scope: Scope, entry: OriginEntry):
+    """The origin(s) a browser sends, in place of the dead entry; a
+    comma-joined string becomes several strings (a list, where it stood
+    alone)."""
+    if entry.is_regex:
+        regex = repairs.escaped_literal_origin(entry.text)
+        return entry_fix(policy, entry, (regex,), f"Match exactly the origin it spells: {python_string(regex)}") if regex else None
+    origins = repairs.browser_origins(entry.text)
+    if not origins:
+        return None
+    template = ", ".join("{}" for _ in origins)
+    value = scope.setting("origins").value
+    if len(origins) > 1 and isinstance(value, Known) and isinstance(value.value, str):
+        template = f"[{template}]"  # the string stood alone: a list of them now
+    shown = ", ".join(python_string(origin) for origin in origins)
+    return entry_fix(policy, entry, origins, f"Write the origin{'s' if len(origins) > 1 else ''} a browser sends: {shown}", template)
 
 
 UNUSABLE_ORIGIN = Rule(
