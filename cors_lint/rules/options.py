@@ -151,6 +151,8 @@ UNKNOWN_OPTION = Rule(
     good=example_app('CORS(app, origins="https://app.example.com")\n'),
     fix="Use the option names flask-cors documents: `origins`, `methods`, `allow_headers`, `expose_headers`, "
     "`supports_credentials`, `max_age`, `send_wildcard`, `vary_header`, `resources`, ...",
+    fixed=example_app('CORS(app, origins="https://app.example.com")\n'),
+    fix_applicability='renames the option to the closest valid name. Safe when the value then in force is a narrowing of the one in force before (`origin=` in place of the default `*`); unsafe when it widens anything (`support_credentials=True` turns credentials on).',
     check=check_unknown_option,
 )
 
@@ -407,6 +409,8 @@ STRING_BOOLEAN = Rule(
     bad=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials="false")\n'),
     good=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=False)\n'),
     fix="Pass a real boolean; convert configuration strings explicitly (`value.lower() in (\"1\", \"true\")`).",
+    fixed=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=False)\n'),
+    fix_applicability='writes the boolean the string means (`"false"`: `False`). Safe when flask-cors\'s reading does not change or the option\'s False is the narrower setting (`supports_credentials`, `allow_private_network`, `always_send`); unsafe otherwise. Not offered for an environment variable\'s default.',
     check=check_string_boolean,
 )
 

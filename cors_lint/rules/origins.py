@@ -325,6 +325,8 @@ UNANCHORED_REGEX = Rule(
     bad=example_app('CORS(app, origins=[r"https://(www|app)\\.example\\.com"], supports_credentials=True)\n'),
     good=example_app('CORS(app, origins=[r"^https://(www|app)\\.example\\.com$"], supports_credentials=True)\n'),
     fix="End the regex with `$` (or list the origins as plain strings, which are compared exactly).",
+    fixed=example_app('CORS(app, origins=[r"https://(www|app)\\.example\\.com$"], supports_credentials=True)\n'),
+    fix_applicability='ends the regex with `$` (a top-level alternation wrapped in `(?:...)`). Safe when the anchored regex accepts a subset of the origins the original accepted and every origin it names; decided from the languages, finding by finding (a lookaround or a backreference leaves it unsafe).',
     check=check_unanchored_regex,
 )
 
@@ -354,6 +356,8 @@ UNESCAPED_DOT = Rule(
     bad=example_app('CORS(app, origins=[r"^https://app.example.com$"])\n'),
     good=example_app('CORS(app, origins=[r"^https://app\\.example\\.com$"])\n'),
     fix="Escape the dots (`\\.`), or use the plain string `\"https://app.example.com\"`, which is compared exactly.",
+    fixed=example_app('CORS(app, origins=[r"^https://app\\.example\\.com$"])\n'),
+    fix_applicability="escapes the dots between host labels. Safe when the fixed regex accepts a subset of the original's origins and still every origin it names (decided from the languages).",
     check=check_unescaped_dot,
 )
 
@@ -383,6 +387,8 @@ OPEN_PREFIX = Rule(
     bad=example_app('CORS(app, origins=[r"^https://.*example\\.com$"])\n'),
     good=example_app('CORS(app, origins=[r"^https://([a-z0-9-]+\\.)?example\\.com$"])\n'),
     fix="Require a dot before the domain: `^https://([a-z0-9-]+\\.)?example\\.com$`.",
+    fixed=example_app('CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$"])\n'),
+    fix_applicability='replaces the open prefix before the domain with whole subdomain labels, `([a-z0-9-]+\\.)*`. Safe when that is a narrowing of what the original accepted and the origins it names are still accepted; unsafe otherwise (`\\w+example\\.com` did not accept `example.com` itself).',
     check=check_open_prefix,
 )
 
@@ -429,6 +435,8 @@ GLOB_ORIGIN = Rule(
     bad=example_app('CORS(app, origins=["https://*.example.com"])\n'),
     good=example_app('CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n'),
     fix="Write the regex you mean, anchored and escaped: `r\"^https://[a-z0-9-]+\\.example\\.com$\"`.",
+    fixed=example_app('CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n'),
+    fix_applicability='writes the anchored regex the glob means, `*` as one subdomain level (or any port). Unsafe as a rule: it starts accepting the subdomains the glob was written for, which the glob-as-regex rejected.',
     check=check_glob_origin,
 )
 
@@ -558,6 +566,8 @@ UNUSABLE_ORIGIN = Rule(
     bad=example_app('CORS(app, origins=["https://app.example.com/"])\n'),
     good=example_app('CORS(app, origins=["https://app.example.com"])\n'),
     fix="Write the origin exactly as browsers send it: `https://app.example.com` (no slash, no path, no default port).",
+    fixed=example_app('CORS(app, origins=["https://app.example.com"])\n'),
+    fix_applicability='writes the origin(s) a browser sends: no whitespace, trailing slash, path or default port, a scheme, one string per origin of a comma-joined list. Unsafe when the policy starts accepting an origin it rejected; safe only when another entry already accepted it.',
     check=check_unusable_origin,
 )
 

@@ -87,6 +87,8 @@ BROAD_RESOURCE = Rule(
     bad=example_app('CORS(app, resources={r"/api/*": {"origins": ["https://app.example.com"]}})\n'),
     good=example_app('CORS(app, resources={r"/api/.*": {"origins": ["https://app.example.com"]}})\n'),
     fix="Write `r\"/api/.*\"` (the `/` is then required), and anchor with `$` where a pattern must match a whole path.",
+    fixed=example_app('CORS(app, resources={r"/api/.*": {"origins": ["https://app.example.com"]}})\n'),
+    fix_applicability='rewrites a trailing `/*` as `/.*`. Safe when the fixed pattern covers a subset of the paths and no route of the app that the original covered loses its policy (`/api` itself does); unsafe when the routes are not known.',
     check=check_broad_resource,
 )
 
@@ -128,6 +130,8 @@ DEAD_RESOURCE = Rule(
     bad=example_app('CORS(app, resources={"api/.*": {"origins": ["https://app.example.com"]}})\n'),
     good=example_app('CORS(app, resources={"/api/.*": {"origins": ["https://app.example.com"]}})\n'),
     fix="Start the pattern with `/`.",
+    fixed=example_app('CORS(app, resources={"/api/.*": {"origins": ["https://app.example.com"]}})\n'),
+    fix_applicability='adds the leading `/`. Unsafe: the policy starts applying to routes it never reached.',
     check=check_dead_resource,
 )
 
