@@ -7,6 +7,7 @@ No analysis happens here. libcst is imported only when files are linted, so
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from typing import List, Optional, Sequence, Tuple
@@ -157,7 +158,7 @@ def main(
             warnings.simplefilter("ignore")
             findings, files_checked, stdin_data = _lint(paths, settings, stdin_filename, jobs)
             if diff or settings.fix:
-                _fix(paths, settings, stdin_filename, jobs, findings, stdin_data, diff, output_format, quiet, show_fixes)
+                _fix(paths, settings, stdin_filename, jobs, findings, files_checked, stdin_data, diff, output_format, quiet, show_fixes)
                 return
     except click.UsageError:
         raise
@@ -171,7 +172,9 @@ def main(
     sys.exit(1 if _failing(findings, settings.fail_on) else 0)
 
 
-def _fix(paths, settings, stdin_filename, jobs, findings, stdin_data, diff: bool, output_format: str, quiet: bool, show_fixes: bool) -> None:
+def _fix(
+    paths, settings, stdin_filename, jobs, findings, checked: int, stdin_data, diff: bool, output_format: str, quiet: bool, show_fixes: bool
+) -> None:
     """--fix and --diff: the fix front end over the findings of the check,
     each changed file analysed again as it is fixed."""
     from cors_lint import files
@@ -185,8 +188,8 @@ def _fix(paths, settings, stdin_filename, jobs, findings, stdin_data, diff: bool
             return stdin_data
         return files.read(path)
 
-    def analyse(path: str, text: str) -> List:
-        return _per_file(_lint_one(path, text.encode("utf-8"), settings, select), settings)
+    def analyse(texts: Sequence[Tuple[str, str]]) -> List:
+        return _per_file(_lint_texts([(path, text.encode("utf-8")) for path, text in texts], settings, select, jobs), settings)
 
     result = fixer.run(findings, read, analyse, settings.unsafe_fixes)
     if diff:
@@ -201,8 +204,12 @@ def _fix(paths, settings, stdin_filename, jobs, findings, stdin_data, diff: bool
     file_paths = [path for path in paths if path != "-"]
     remaining: List = []
     files_checked = 0
-    if file_paths:
+    if file_paths and result.changed():
         remaining, files_checked, _ = _lint(file_paths, settings, stdin_filename, jobs)
+    elif file_paths:
+        # Nothing changed: the check's own findings are what is left.
+        remaining = [finding for finding in findings if stdin_data is None or finding.path != stdin_name]
+        files_checked = checked - (1 if stdin_data is not None else 0)
     if stdin_data is not None:
         fixed_bytes = stdin_document.encoded() if stdin_document is not None else stdin_data
         remaining = list(remaining) + _per_file(_lint_one(stdin_name, fixed_bytes, settings, select), settings)
@@ -287,25 +294,27 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
 def _lint_one(name: str, data: bytes, settings, select: Tuple[str, ...]) -> List:
     """One file's contents (standard input, or a file as --fix leaves it),
     under the same time budget as a run over files."""
-    from cors_lint import lint_source
+    return _lint_texts([(name, data)], settings, select, 1)
 
-    if settings.timeout > 0:
-        import functools
 
-        from cors_lint import budget, engine
-        from cors_lint.findings import deduplicate, with_routes
+def _lint_texts(items: Sequence[Tuple[str, bytes]], settings, select: Tuple[str, ...], jobs: Optional[int]) -> List:
+    """Files' contents, each analysed on its own (as standard input is),
+    under the time budget, in ``jobs`` processes."""
+    import functools
 
-        options = dict(checked=(name,), select=select, ignore=settings.ignore)
-        [found] = budget.run(
-            functools.partial(engine.lint_group, trusted_origins=settings.trusted_origins, **options),
-            [[(name, data)]],
-            timeout=settings.timeout,
-            jobs=1,
-            overrun=functools.partial(engine.overrun, **options),
-            prepare=engine.prepare_workers,
-        )
-        return with_routes(deduplicate(found))
-    return lint_source(data, name, select, settings.ignore, trusted_origins=settings.trusted_origins)
+    from cors_lint import budget, engine
+    from cors_lint.findings import deduplicate, with_routes
+
+    options = dict(checked=tuple(name for name, _ in items), select=select, ignore=settings.ignore)
+    found = budget.run(
+        functools.partial(engine.lint_group, trusted_origins=settings.trusted_origins, **options),
+        [[item] for item in items],
+        timeout=settings.timeout,
+        jobs=max(1, min(len(items), jobs or os.cpu_count() or 1)),
+        overrun=functools.partial(engine.overrun, **options),
+        prepare=engine.prepare_workers,
+    )
+    return with_routes(deduplicate(finding for findings in found for finding in findings))
 
 
 def _per_file(findings: List, settings) -> List:

@@ -30,8 +30,8 @@ NOT_ANALYSED = frozenset({"CRS001", "CRS002", "CRS003"})
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
-# The findings of one file's new text: (path, text) -> findings.
-Analyse = Callable[[str, str], List[Finding]]
+# The findings of files' new texts: [(path, text)] -> findings.
+Analyse = Callable[[Sequence[Tuple[str, str]]], List[Finding]]
 
 
 def applicable(finding: Finding, unsafe: bool) -> bool:
@@ -107,7 +107,7 @@ def run(findings: Sequence[Finding], read: Callable[[str], bytes], analyse: Anal
             touched.append(path)
         if not touched:
             break
-        current = [finding for path in touched for finding in analyse(path, result.documents[path].text)]
+        current = analyse([(path, result.documents[path].text) for path in touched])
     return result
 
 

@@ -5,7 +5,7 @@ applicability is the one the model decides."""
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 import pytest
 
@@ -23,10 +23,10 @@ PATH = "example.py"
 def fixed(source: str, unsafe: bool = True, trusted: Tuple[str, ...] = ()) -> str:
     """``source`` as ``--fix`` (with ``--unsafe-fixes``) leaves it."""
 
-    def analyse(path: str, text: str) -> List[Finding]:
-        return lint_source(text.encode(), path, trusted_origins=trusted)
+    def analyse(texts: Sequence[Tuple[str, str]]) -> List[Finding]:
+        return [f for path, text in texts for f in lint_source(text.encode(), path, trusted_origins=trusted)]
 
-    result = fixer.run(analyse(PATH, source), lambda path: source.encode(), analyse, unsafe)
+    result = fixer.run(analyse([(PATH, source)]), lambda path: source.encode(), analyse, unsafe)
     document = result.documents.get(PATH)
     return document.text if document is not None else source
 
