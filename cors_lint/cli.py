@@ -204,11 +204,8 @@ def _fix(
     file_paths = [path for path in paths if path != "-"]
     remaining: List = []
     files_checked = 0
-    if file_paths and result.changed():
-        remaining, files_checked, _ = _lint(file_paths, settings, stdin_filename, jobs)
-    elif file_paths:
-        # Nothing changed: the check's own findings are what is left.
-        remaining = [finding for finding in findings if stdin_data is None or finding.path != stdin_name]
+    if file_paths:
+        remaining = _remaining(findings, result.changed(), settings, jobs, stdin_name if stdin_data is not None else None)
         files_checked = checked - (1 if stdin_data is not None else 0)
     if stdin_data is not None:
         fixed_bytes = stdin_document.encoded() if stdin_document is not None else stdin_data
@@ -256,6 +253,25 @@ def _selection(settings) -> Tuple[str, ...]:
 
     # A selection that leaves nothing is not the default: a code no rule has.
     return selected_codes(settings.select, settings.extend_select, settings.ignore) or ("CRS-NONE",)
+
+
+def _remaining(findings: Sequence, changed: Sequence[str], settings, jobs: Optional[int], stdin_name: Optional[str]) -> List:
+    """The findings left after --fix: the changed files checked again, each
+    as part of its app (as a run over single files does), and every file
+    whose findings involve a changed one; the check's own findings for the
+    rest, which no fix touched."""
+    changed_set = set(changed)
+    again = set(changed_set)
+    for finding in findings:
+        if finding.path != stdin_name and any(related.path in changed_set for related in finding.related):
+            again.add(finding.path)
+    kept = [finding for finding in findings if finding.path not in again and finding.path != stdin_name]
+    if not again:
+        return kept
+    from cors_lint.findings import Finding
+
+    rechecked, _, _ = _lint(sorted(again), settings, None, jobs)
+    return sorted(kept + [finding for finding in rechecked if finding.path in again], key=Finding.sort_key)
 
 
 def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: Optional[int]):
