@@ -397,21 +397,20 @@ def _render_fixes(findings: List[Finding], member: "_Parsed", loader: "ModuleLoa
     that cannot be written faithfully is dropped: the finding stays."""
     if not any(finding.fix is not None for finding in findings):
         return findings
-    from cors_lint.fixes import render, source_lines, text_at
+    from cors_lint.fixes import render
 
-    lines: Dict[str, Sequence[str]] = {}
+    texts: Dict[str, Optional[str]] = {}
 
-    def source_of(where: "Span") -> Optional[str]:
-        path = where.path or member.path
-        if path not in lines:
+    def text_of(path: str) -> Optional[str]:
+        if path not in texts:
             module = member.index if path == member.path else loader.by_path(path)
-            lines[path] = source_lines(module.text) if module is not None else ()
-        return text_at(lines[path], where)
+            texts[path] = module.text if module is not None else None
+        return texts[path]
 
     rendered = []
     for finding in findings:
         if finding.fix is not None:
-            finding = dataclasses.replace(finding, fix=render(finding.fix, finding.where.path or member.path, source_of))
+            finding = dataclasses.replace(finding, fix=render(finding.fix, finding.where.path or member.path, text_of))
         rendered.append(finding)
     return rendered
 

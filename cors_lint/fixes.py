@@ -74,7 +74,18 @@ class StringToCode:
     content: str
 
 
-Proposal = Union[NewStrings, Rename, StringToCode]
+@dataclass(frozen=True)
+class MoveBelow:
+    """A proposal not yet rendered: the decorator whose call is at ``moved``
+    (its ``@`` just before it) goes below the decorator at ``below``, whole
+    lines moved with their indentation and comments. Not offered unless the
+    moved decorator stands on lines of its own above ``below``."""
+
+    moved: Span
+    below: Span
+
+
+Proposal = Union[NewStrings, Rename, StringToCode, MoveBelow]
 
 
 @dataclass(frozen=True)
@@ -150,14 +161,31 @@ def _one_string_token(text: str) -> bool:
 _NOISE = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
 
 
-def render(fix: Fix, path: str, source_of: Callable[[Span], Optional[str]]) -> Optional[Fix]:
+def render(fix: Fix, path: str, text_of: Callable[[str], Optional[str]]) -> Optional[Fix]:
     """The fix with its proposals turned into edits, or None when one of
-    them cannot be rendered faithfully (the fix is then not offered)."""
+    them cannot be rendered faithfully (the fix is then not offered).
+    ``text_of`` gives a module's source text by path."""
     if not fix.proposals:
         return dataclasses.replace(fix, edits=tuple(_placed(edit, path) for edit in fix.edits))
     edits = [_placed(edit, path) for edit in fix.edits]
+    lines_by_path: dict = {}
+
+    def lines_of(where: Span) -> Tuple[str, ...]:
+        key = where.path or path
+        if key not in lines_by_path:
+            text = text_of(key)
+            lines_by_path[key] = source_lines(text) if text is not None else ()
+        return lines_by_path[key]
+
     for proposal in fix.proposals:
-        original = source_of(proposal.where)
+        if isinstance(proposal, MoveBelow):
+            text = text_of(proposal.moved.path or path)
+            edit = _moved(proposal, text, path) if text is not None else None
+            if edit is None:
+                return None
+            edits.append(edit)
+            continue
+        original = text_at(lines_of(proposal.where), proposal.where)
         if original is None:
             return None
         if isinstance(proposal, StringToCode):
@@ -193,6 +221,29 @@ def _renamed(proposal: Rename, original: str, path: str) -> Optional[Edit]:
         return None
     literal = string_literal(original, proposal.new) if is_key else None
     return replace(where, literal, path) if literal is not None else None
+
+
+def _moved(proposal: MoveBelow, text: str, path: str) -> Optional[Edit]:
+    moved, below = proposal.moved, proposal.below
+    lines = source_lines(text)
+    ends = _LINE_END.findall(text)
+    if not (moved.end_line < below.line <= below.end_line <= len(lines)) or below.end_line > len(ends):
+        return None
+    head = lines[moved.line - 1][: moved.column - 1]
+    if head.strip() != "@" or not head.rstrip().endswith("@"):
+        return None  # not a decorator on a line of its own
+    tail = lines[moved.end_line - 1][moved.end_column - 1 :]
+    if tail.strip() and not tail.strip().startswith("#"):
+        return None
+    after = lines[below.end_line - 1][below.end_column - 1 :].strip()
+    if (after and not after.startswith("#")) or below.end_line >= len(lines):
+        return None
+    # Whole lines, each with its own line ending: the decorator's, then the
+    # ones down to the route decorator, swapped.
+    block = "".join(lines[number] + ends[number] for number in range(moved.line - 1, moved.end_line))
+    rest = "".join(lines[number] + ends[number] for number in range(moved.end_line, below.end_line))
+    line = moved.line
+    return Edit(proposal.moved.path or path, line, 1, below.end_line + 1, 1, rest + block)
 
 
 def _placed(edit: Edit, path: str) -> Edit:

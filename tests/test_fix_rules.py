@@ -40,7 +40,7 @@ def fix_of(source: str, code: str) -> Tuple[str, str]:
 
 def test_the_fixable_rules() -> None:
     assert {rule.code for rule in FIXABLE} == {
-        "CRS104", "CRS105", "CRS106", "CRS107", "CRS109", "CRS201", "CRS202", "CRS301", "CRS311",
+        "CRS104", "CRS105", "CRS106", "CRS107", "CRS109", "CRS201", "CRS202", "CRS301", "CRS305", "CRS311",
     }
     for rule in FIXABLE:
         assert rule.fix_applicability
@@ -156,6 +156,28 @@ def test_only_the_node_changes(body: str, expected: str, fix: Tuple[str, str]) -
     assert fixed(source).encode() == (EXAMPLE_HEADER + expected).encode()
     # Without --unsafe-fixes an unsafe fix is not applied.
     assert fixed(source, unsafe=False) == (source if applicability == "unsafe" else EXAMPLE_HEADER + expected)
+
+
+DECORATORS = (
+    "from flask import Flask\nfrom flask_cors import cross_origin\n\napp = Flask(__name__)\n\n\n"
+    "class Views:\n"
+    "    @staticmethod\n"
+    "    @cross_origin(  # the front end\r\n"
+    "        origins=['https://app.example.com'],\r\n"
+    "    )\r\n"
+    "    @app.route('/a')  # first\r\n"
+    "    @app.route('/b')\r\n"
+    "    def view():\n"
+    "        return 'ok'\n"
+)
+
+
+def test_cross_origin_moves_below_the_route_decorators_with_its_lines() -> None:
+    assert fix_of(DECORATORS, "CRS305")[0] == "unsafe"
+    lines = DECORATORS.splitlines(True)
+    expected = "".join(lines[:8] + lines[11:13] + lines[8:11] + lines[13:])
+    assert fixed(DECORATORS) == expected
+    assert fixed(DECORATORS, unsafe=False) == DECORATORS
 
 
 def test_line_endings_and_the_rest_of_the_file_are_kept() -> None:
