@@ -85,7 +85,19 @@ class MoveBelow:
     below: Span
 
 
-Proposal = Union[NewStrings, Rename, StringToCode, MoveBelow]
+@dataclass(frozen=True)
+class AddKeyword:
+    """A proposal not yet rendered: the call at ``where`` gets the keyword
+    argument ``name=[values...]`` (a list of string literals) after its
+    last argument, the comma and line layout of its arguments kept. Not
+    offered when the call already passes ``name`` or unpacks ``**options``."""
+
+    where: Span
+    name: str
+    values: Tuple[str, ...]
+
+
+Proposal = Union[NewStrings, Rename, StringToCode, MoveBelow, AddKeyword]
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,12 @@ def render(fix: Fix, path: str, text_of: Callable[[str], Optional[str]]) -> Opti
             edits.append(edit)
             continue
         original = text_at(lines_of(proposal.where), proposal.where)
+        if isinstance(proposal, AddKeyword):
+            call = _with_keyword(proposal, original) if original is not None else None
+            if call is None:
+                return None
+            edits.append(replace(proposal.where, call, path))
+            continue
         if original is None:
             return None
         if isinstance(proposal, StringToCode):
@@ -244,6 +262,51 @@ def _moved(proposal: MoveBelow, text: str, path: str) -> Optional[Edit]:
     rest = "".join(lines[number] + ends[number] for number in range(moved.end_line, below.end_line))
     line = moved.line
     return Edit(proposal.moved.path or path, line, 1, below.end_line + 1, 1, rest + block)
+
+
+def python_literal(value: str) -> str:
+    """A new string literal: raw when it holds a backslash (a regex)."""
+    if "\\" in value and '"' not in value and not value.endswith("\\"):
+        return f'r"{value}"'
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _with_keyword(proposal: AddKeyword, original: str) -> Optional[str]:
+    """The call's source with one more keyword argument, through libcst so
+    that the other arguments, comments and whitespace stay as written."""
+    import libcst as cst
+
+    try:
+        call = cst.parse_expression(original)
+    except Exception:  # noqa: BLE001 - libcst's parser errors: no fix
+        return None
+    if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
+        return None
+    if any(arg.keyword is not None and arg.keyword.value == proposal.name for arg in call.args):
+        return None
+    value = cst.parse_expression("[" + ", ".join(python_literal(item) for item in proposal.values) + "]")
+    new = cst.Arg(
+        value=value,
+        keyword=cst.Name(proposal.name),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
+    args = list(call.args)
+    if args:
+        last = args[-1]
+        if isinstance(last.comma, cst.Comma):
+            # A trailing comma: the new argument takes it, and the one before
+            # it the comma (and line break) that separates the others.
+            separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            before = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else None
+            if isinstance(before, cst.ParenthesizedWhitespace):
+                # One argument a line: a line break and the same indentation (not the comment).
+                separator = cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(indent=before.indent, last_line=before.last_line))
+            new = new.with_changes(comma=last.comma)
+            args[-1] = last.with_changes(comma=separator)
+        else:
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    args.append(new)
+    return cst.Module([]).code_for_node(call.with_changes(args=args))
 
 
 def _placed(edit: Edit, path: str) -> Edit:

@@ -40,7 +40,7 @@ def fix_of(source: str, code: str) -> Tuple[str, str]:
 
 def test_the_fixable_rules() -> None:
     assert {rule.code for rule in FIXABLE} == {
-        "CRS104", "CRS105", "CRS106", "CRS107", "CRS109", "CRS201", "CRS202", "CRS301", "CRS305", "CRS311",
+        "CRS101", "CRS102", "CRS104", "CRS105", "CRS106", "CRS107", "CRS109", "CRS201", "CRS202", "CRS301", "CRS305", "CRS311",
     }
     for rule in FIXABLE:
         assert rule.fix_applicability
@@ -180,6 +180,37 @@ def test_cross_origin_moves_below_the_route_decorators_with_its_lines() -> None:
     assert fixed(DECORATORS, unsafe=False) == DECORATORS
 
 
+TRUSTED = ("https://app.example.com", "https://*.acme-corp.io")
+TRUSTED_LIST = '"https://app.example.com", r"^https://(?:[a-z0-9-]+\\.)+acme-corp\\.io$"'
+TRUSTED_SINGLE = TRUSTED_LIST.replace('"', "'")  # in the quotes of the literal replaced
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            "CORS(\n    app,  # the app\n    supports_credentials=True,\n)\n",
+            f"CORS(\n    app,  # the app\n    supports_credentials=True,\n    origins=[{TRUSTED_LIST}],\n)\n",
+        ),
+        ("CORS(app)\n", f"CORS(app, origins=[{TRUSTED_LIST}])\n"),
+        ("CORS(app, origins='*', supports_credentials=True)\n", f"CORS(app, origins=[{TRUSTED_SINGLE}], supports_credentials=True)\n"),
+        ("CORS(app, origins=['*', 'https://x.example.com'])\n", f"CORS(app, origins=[{TRUSTED_SINGLE}, 'https://x.example.com'])\n"),
+    ],
+)
+def test_wildcards_become_the_trusted_origins(body: str, expected: str) -> None:
+    source = EXAMPLE_HEADER + body
+    findings = [f for f in lint_source(source.encode(), PATH, trusted_origins=TRUSTED) if f.code in ("CRS101", "CRS102")]
+    assert findings and all(f.fix is not None and f.fix.applicability == "unsafe" for f in findings)
+    assert all(f.fix is None for f in lint_source(source.encode(), PATH) if f.code in ("CRS101", "CRS102"))
+    assert fixed(source, trusted=TRUSTED) == EXAMPLE_HEADER + expected
+
+
+def test_no_keyword_is_added_to_a_call_that_unpacks_options() -> None:
+    source = EXAMPLE_HEADER + "OPTIONS = {'supports_credentials': True}\nCORS(app, **OPTIONS)\n"
+    findings = [f for f in lint_source(source.encode(), PATH, trusted_origins=TRUSTED) if f.code == "CRS101"]
+    assert findings and all(f.fix is None for f in findings)
+
+
 def test_line_endings_and_the_rest_of_the_file_are_kept() -> None:
     source = (EXAMPLE_HEADER + "x = 1\t# tab\r\n\x0c\r\nCORS(app, origin='https://app.example.com')\r\n# end").replace("\n", "\r\n").replace("\r\r\n", "\r\n")
     result = fixed(source)
@@ -246,4 +277,4 @@ def test_explain_shows_the_automatic_fix() -> None:
 
     assert "Automatic fix (unsafe)" in explain(RULES_BY_CODE["CRS107"])
     assert "Fixed example" in explain(RULES_BY_CODE["CRS104"])
-    assert "Automatic fix (none)" in explain(RULES_BY_CODE["CRS101"])
+    assert "Automatic fix (none)" in explain(RULES_BY_CODE["CRS103"])

@@ -18,7 +18,7 @@ from cors_lint.model import witness as witnesses
 from cors_lint.model.language import verdicts
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
 from cors_lint.model.policy import Policy, Registration, Scope
-from cors_lint.fixes import Fix, NewStrings, applicability
+from cors_lint.fixes import UNSAFE, AddKeyword, Fix, NewStrings, applicability
 from cors_lint.model.narrowing import origins_narrowed
 from cors_lint.rules import repairs
 from cors_lint.rules.base import Rule, credentials_clause, credentials_note, credentials_severity, example_app
@@ -90,6 +90,33 @@ def any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, Or
 # --- CRS101 / CRS102 -----------------------------------------------------------
 
 
+def trusted_fix(policy: Policy, registration: Registration, scope: Scope, entry: OriginEntry) -> Optional[Fix]:
+    """With ``trusted-origins`` set: the wildcard replaced by those origins
+    (exact ones as strings, ``scheme://*.domain`` as an anchored regex), or
+    ``origins=[...]`` added where the default ``*`` applies. Unsafe: every
+    other origin, which clients may rely on, is turned away."""
+    if not policy.trusted_origins or entry.compiled or entry.env:
+        return None
+    values = tuple(_trusted_value(text) for text in policy.trusted_origins)
+    message = "Allow only the trusted origins: " + ", ".join(python_string(value) for value in values)
+    if entry.from_default:
+        if entry.where != registration.where:
+            return None
+        return Fix(UNSAFE, message, proposals=(AddKeyword(registration.where, "origins", values),))
+    value = scope.setting("origins").value
+    template = ", ".join("{}" for _ in values)
+    if isinstance(value, Known) and isinstance(value.value, str):
+        template = f"[{template}]"  # the string stood alone: a list now
+    return Fix(UNSAFE, message, proposals=(NewStrings(entry.where, values, template),))
+
+
+def _trusted_value(text: str) -> str:
+    trusted = verdicts.parse_trusted(text)
+    if trusted.subdomains or trusted.any_port:
+        return "^" + trusted.regex().replace("\\-", "-") + "$"  # a hyphen needs no escape outside a class
+    return trusted.shown()
+
+
 def check_any_origin_with_credentials(policy: Policy) -> Iterator[Finding]:
     for registration, scope, entry, witness in any_origin_entries(policy):
         if scope.setting("supports_credentials").truthy() and not (entry.env or credentials_env(scope)):  # else CRS501
@@ -99,6 +126,7 @@ def check_any_origin_with_credentials(policy: Policy) -> Iterator[Finding]:
                 "flask-cors reflects every Origin back with Access-Control-Allow-Credentials: true, "
                 "so any website can make authenticated requests and read the responses",
                 witness=witness,
+                fix=trusted_fix(policy, registration, scope, entry),
             )
 
 
@@ -119,6 +147,9 @@ ANY_ORIGIN_WITH_CREDENTIALS = Rule(
     bad=example_app("CORS(app, supports_credentials=True)\n"),
     good=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n'),
     fix="List the exact origins that need credentials (`origins=[\"https://app.example.com\"]`).",
+    fixed=example_app('CORS(app, supports_credentials=True, origins=["https://app.example.com"])\n'),
+    fix_applicability='with `trusted-origins` set (`--trusted-origin`), replaces the wildcard by the trusted origins (exact ones as strings, `scheme://*.domain` as an anchored regex), or adds `origins=[...]` where the default `*` applies. Unsafe: every other origin, which clients may rely on, is turned away. Without the setting there is no fix.',
+    example_trusted_origins=("https://app.example.com",),
     check=check_any_origin_with_credentials,
 )
 
@@ -135,6 +166,7 @@ def check_any_origin(policy: Policy) -> Iterator[Finding]:
             f"{_describe(entry)}{_where_said(registration, scope)}: flask-cors {how}, so any website can read "
             f"these responses{credentials_note(scope)}",
             witness=witness,
+            fix=trusted_fix(policy, registration, scope, entry),
         )
 
 
@@ -152,6 +184,9 @@ ANY_ORIGIN = Rule(
     bad=example_app("CORS(app)\n"),
     good=example_app('CORS(app, resources={r"/public/.*": {"origins": ["https://www.example.com"]}})\n'),
     fix="Name the origins that need access, and limit CORS to the routes that need it with `resources`.",
+    fixed=example_app('CORS(app, origins=["https://www.example.com"])\n'),
+    fix_applicability='with `trusted-origins` set (`--trusted-origin`), replaces the wildcard by the trusted origins (exact ones as strings, `scheme://*.domain` as an anchored regex), or adds `origins=[...]` where the default `*` applies. Unsafe: every other origin, which clients may rely on, is turned away. Without the setting there is no fix.',
+    example_trusted_origins=("https://www.example.com",),
     check=check_any_origin,
 )
 
