@@ -188,8 +188,8 @@ def _fix(
             return stdin_data
         return files.read(path)
 
-    def analyse(texts: Sequence[Tuple[str, str]]) -> List:
-        return _per_file(_lint_texts([(path, text.encode("utf-8")) for path, text in texts], settings, select, jobs), settings)
+    def analyse(contents: Sequence[Tuple[str, bytes]]) -> List:
+        return _per_file(_lint_texts(contents, settings, select, jobs), settings)
 
     result = fixer.run(findings, read, analyse, settings.unsafe_fixes)
     if diff:

@@ -30,8 +30,8 @@ NOT_ANALYSED = frozenset({"CRS001", "CRS002", "CRS003"})
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
-# The findings of files' new texts: [(path, text)] -> findings.
-Analyse = Callable[[Sequence[Tuple[str, str]]], List[Finding]]
+# The findings of files' new contents: [(path, bytes in the file's encoding)] -> findings.
+Analyse = Callable[[Sequence[Tuple[str, bytes]]], List[Finding]]
 
 
 def applicable(finding: Finding, unsafe: bool) -> bool:
@@ -107,7 +107,7 @@ def run(findings: Sequence[Finding], read: Callable[[str], bytes], analyse: Anal
             touched.append(path)
         if not touched:
             break
-        current = analyse([(path, result.documents[path].text) for path in touched])
+        current = analyse([(path, result.documents[path].encoded()) for path in touched])
     return result
 
 

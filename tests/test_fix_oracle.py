@@ -28,12 +28,12 @@ logging.getLogger("flask_cors").setLevel(logging.CRITICAL)
 Answers = Dict[Tuple[int, str, str], Tuple[bool, bool]]
 
 
-def _analyse(texts: Sequence[Tuple[str, str]]) -> List[Finding]:
-    return [finding for path, text in texts for finding in lint_source(text.encode(), path)]
+def _analyse(contents: Sequence[Tuple[str, bytes]]) -> List[Finding]:
+    return [finding for path, data in contents for finding in lint_source(data, path)]
 
 
 def _fixed(path: str, source: str, unsafe: bool) -> str:
-    result = fixer.run(_analyse([(path, source)]), lambda _: source.encode(), _analyse, unsafe)
+    result = fixer.run(_analyse([(path, source.encode())]), lambda _: source.encode(), _analyse, unsafe)
     document = result.documents.get(path)
     return document.text if document is not None else source
 

@@ -23,10 +23,10 @@ PATH = "example.py"
 def fixed(source: str, unsafe: bool = True, trusted: Tuple[str, ...] = ()) -> str:
     """``source`` as ``--fix`` (with ``--unsafe-fixes``) leaves it."""
 
-    def analyse(texts: Sequence[Tuple[str, str]]) -> List[Finding]:
-        return [f for path, text in texts for f in lint_source(text.encode(), path, trusted_origins=trusted)]
+    def analyse(contents: Sequence[Tuple[str, bytes]]) -> List[Finding]:
+        return [f for path, data in contents for f in lint_source(data, path, trusted_origins=trusted)]
 
-    result = fixer.run(analyse([(PATH, source)]), lambda path: source.encode(), analyse, unsafe)
+    result = fixer.run(analyse([(PATH, source.encode())]), lambda path: source.encode(), analyse, unsafe)
     document = result.documents.get(PATH)
     return document.text if document is not None else source
 
@@ -278,3 +278,14 @@ def test_explain_shows_the_automatic_fix() -> None:
     assert "Automatic fix (unsafe)" in explain(RULES_BY_CODE["CRS107"])
     assert "Fixed example" in explain(RULES_BY_CODE["CRS104"])
     assert "Automatic fix (none)" in explain(RULES_BY_CODE["CRS103"])
+
+
+def test_a_declared_encoding_is_kept_across_passes() -> None:
+    source = ("# -*- coding: latin-1 -*-\n" + EXAMPLE_HEADER + "CORS(app, origins=r'https://api.example.com(:443)?')  # é\n").encode("latin-1")
+
+    def analyse(contents: Sequence[Tuple[str, bytes]]) -> List[Finding]:
+        return [f for path, data in contents for f in lint_source(data, path)]
+
+    result = fixer.run(analyse([(PATH, source)]), lambda path: source, analyse, True)
+    assert result.fixed == 2
+    assert result.documents[PATH].encoded() == source.replace(b"api.example.com(:443)?", b"api\\.example\\.com(:443)?$")
