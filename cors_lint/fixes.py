@@ -12,10 +12,8 @@ the ``cors_lint.fix`` front end's job.
 from __future__ import annotations
 
 import ast
-import io
 import dataclasses
 import re
-import tokenize
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Tuple, Union
 
@@ -163,14 +161,24 @@ def string_literal(original: str, value: str) -> Optional[str]:
 
 
 def _one_string_token(text: str) -> bool:
-    try:
-        tokens = [token for token in tokenize.generate_tokens(io.StringIO(text).readline) if token.type not in _NOISE]
-        return len(tokens) == 1 and tokens[0].type == tokenize.STRING and isinstance(ast.literal_eval(text), str)
-    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+    """Is ``text`` exactly one (non-f, non-bytes) string literal? A scan for
+    the closing quote, cheaper than tokenizing: an escaped quote (raw or
+    not) does not close the literal, and nothing may follow the one that does."""
+    match = _LITERAL.match(text)
+    if match is None:
         return False
-
-
-_NOISE = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+    quote = match.group("quote")
+    index = match.end()
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text.startswith(quote, index):
+            return index + len(quote) == len(text)
+        if text[index] in "\r\n" and len(quote) == 1:
+            return False
+        index += 1
+    return False
 
 
 def render(fix: Fix, path: str, text_of: Callable[[str], Optional[str]]) -> Optional[Fix]:

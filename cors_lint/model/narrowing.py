@@ -12,12 +12,13 @@ be built exactly the answer is "not proved", and the fix is unsafe.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from cors_lint.model import flaskcors
 from cors_lint.model.language import dfa
-from cors_lint.model.language.checks import ORIGIN_ALPHABET, regex_language
+from cors_lint.model.language.checks import ORIGIN_ALPHABET, flask_cors_entry, regex_language
 from cors_lint.model.language.dfa import Dfa
 from cors_lint.model.origins import OriginEntry, browser_origin
 
@@ -30,6 +31,11 @@ PATH_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/
 def origins_language(entries: Sequence[OriginEntry]) -> Optional[Dfa]:
     """What a list of flask-cors origin entries accepts, or None when one of
     them has no exact language."""
+    languages = _languages(entries)
+    return dfa.union_all(languages, ORIGIN_ALPHABET) if languages is not None else None
+
+
+def _languages(entries: Sequence[OriginEntry]) -> Optional[List[Dfa]]:
     from cors_lint.model.language.verdicts import entry_language
 
     automata: List[Dfa] = []
@@ -38,7 +44,7 @@ def origins_language(entries: Sequence[OriginEntry]) -> Optional[Dfa]:
         if outcome.automaton is None:
             return None
         automata.append(outcome.automaton)
-    return dfa.union_all(automata, ORIGIN_ALPHABET)
+    return automata
 
 
 def intended_origins(entries: Sequence[OriginEntry]) -> List[str]:
@@ -63,12 +69,61 @@ def origins_narrowed(before: Sequence[OriginEntry], after: Sequence[OriginEntry]
     if any(not set(origin) <= _ORIGIN_CHARACTERS for origin in intended_origins(after)):
         return False  # an IPv6 host: outside the alphabet the languages are built on, so not proved
     try:
-        original, fixed = origins_language(before), origins_language(after)
-        if original is None or fixed is None or not dfa.difference(fixed, original).is_empty():
+        original, fixed = _languages(before), _languages(after)
+        if original is None or fixed is None or not _included(before, after):
             return False
     except Exception:  # noqa: BLE001 - too large a product: not proved
         return False
-    return all(fixed.accepts(origin) for origin in intended_origins(before) if original.accepts(origin))
+
+    def accepts(languages: List[Dfa], origin: str) -> bool:
+        return any(language.accepts(origin) for language in languages)
+
+    return all(accepts(fixed, origin) for origin in intended_origins(before) if accepts(original, origin))
+
+
+def _included(before: Sequence[OriginEntry], after: Sequence[OriginEntry]) -> bool:
+    """Does ``after`` accept a subset of what ``before`` accepts? A fix
+    replaces one entry: when each new entry is included in the one it
+    replaces (at the same place), a product of two small automata answers;
+    otherwise the unions of both lists are compared."""
+    replaced = {entry.where: entry for entry in before}
+    for entry in after:
+        old = replaced.get(entry.where)
+        if old is not None and old == entry:
+            continue
+        if old is None or not _entry_included(_key(entry), _key(old)):
+            return _list_included(tuple(map(_key, before)), tuple(map(_key, after)))
+    return True
+
+
+# An entry as its language sees it (not where it is written): the memo key.
+EntryKey = Tuple[str, bool, int, bool]
+
+
+def _key(entry: OriginEntry) -> EntryKey:
+    return (entry.text, entry.compiled, entry.flags, entry.is_regex)
+
+
+def _language_of(key: EntryKey) -> Optional[Dfa]:
+    return flask_cors_entry(*key).automaton
+
+
+# Memos of pure functions, bounded: the same configurations recur across an
+# app's scopes and across the files of a project, and each answer costs a
+# product of automata.
+@functools.lru_cache(maxsize=256)
+def _entry_included(new: EntryKey, old: EntryKey) -> bool:
+    new_language, old_language = _language_of(new), _language_of(old)
+    return new_language is not None and old_language is not None and dfa.difference(new_language, old_language).is_empty()
+
+
+@functools.lru_cache(maxsize=128)
+def _list_included(before: Tuple[EntryKey, ...], after: Tuple[EntryKey, ...]) -> bool:
+    languages = [[_language_of(key) for key in keys] for keys in (before, after)]
+    if any(language is None for group in languages for language in group):
+        return False
+    original, fixed = (dfa.union_all(group, ORIGIN_ALPHABET) for group in languages)  # type: ignore[arg-type]
+    return dfa.difference(fixed, original).is_empty()
 
 
 def path_language(pattern: str) -> Optional[Dfa]:
