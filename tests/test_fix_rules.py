@@ -275,7 +275,8 @@ def test_edits_outside_the_text_are_refused() -> None:
 def test_explain_shows_the_automatic_fix() -> None:
     from cors_lint.report.explain import explain
 
-    assert "Automatic fix (unsafe)" in explain(RULES_BY_CODE["CRS107"])
+    assert "Automatic fix (unsafe)" in explain(RULES_BY_CODE["CRS305"])
+    assert "Automatic fix (safe or unsafe, decided per finding)" in explain(RULES_BY_CODE["CRS107"])
     assert "Fixed example" in explain(RULES_BY_CODE["CRS104"])
     assert "Automatic fix (none)" in explain(RULES_BY_CODE["CRS103"])
 

@@ -38,10 +38,7 @@ def fix_availability(rule: Rule) -> str:
     decided per finding from the model."""
     if not rule.fixed:
         return "none"
-    text = rule.fix_applicability
-    if text.startswith("Unsafe") or ". Unsafe:" in text or "Unsafe as a rule" in text:
-        return "unsafe"
-    return "safe or unsafe, decided per finding"
+    return "unsafe" if rule.fix_always_unsafe else "safe or unsafe, decided per finding"
 
 
 def automatic_fix(rule: Rule) -> str:

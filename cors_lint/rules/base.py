@@ -34,6 +34,7 @@ class Rule:
     # and when the fix is safe (the applicability is decided per finding).
     fixed: str = ""
     fix_applicability: str = ""
+    fix_always_unsafe: bool = False  # else safe or unsafe, decided per finding from the model
 
     def finding(
         self,

@@ -173,6 +173,7 @@ DECORATOR_ABOVE_ROUTE = Rule(
         "moves `@cross_origin(...)` (its whole lines, comments included) below the lowest route decorator. "
         "Unsafe: it turns the decorator's CORS policy on for the view."
     ),
+    fix_always_unsafe=True,
     check=check_decorator_above_route,
 )
 

@@ -150,6 +150,7 @@ ANY_ORIGIN_WITH_CREDENTIALS = Rule(
     fixed=example_app('CORS(app, supports_credentials=True, origins=["https://app.example.com"])\n'),
     fix_applicability='with `trusted-origins` set (`--trusted-origin`), replaces the wildcard by the trusted origins (exact ones as strings, `scheme://*.domain` as an anchored regex), or adds `origins=[...]` where the default `*` applies. Unsafe: every other origin, which clients may rely on, is turned away. Without the setting there is no fix.',
     example_trusted_origins=("https://app.example.com",),
+    fix_always_unsafe=True,
     check=check_any_origin_with_credentials,
 )
 
@@ -187,6 +188,7 @@ ANY_ORIGIN = Rule(
     fixed=example_app('CORS(app, origins=["https://www.example.com"])\n'),
     fix_applicability='with `trusted-origins` set (`--trusted-origin`), replaces the wildcard by the trusted origins (exact ones as strings, `scheme://*.domain` as an anchored regex), or adds `origins=[...]` where the default `*` applies. Unsafe: every other origin, which clients may rely on, is turned away. Without the setting there is no fix.',
     example_trusted_origins=("https://www.example.com",),
+    fix_always_unsafe=True,
     check=check_any_origin,
 )
 
@@ -471,7 +473,7 @@ GLOB_ORIGIN = Rule(
     good=example_app('CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n'),
     fix="Write the regex you mean, anchored and escaped: `r\"^https://[a-z0-9-]+\\.example\\.com$\"`.",
     fixed=example_app('CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n'),
-    fix_applicability='writes the anchored regex the glob means, `*` as one subdomain level (or any port). Unsafe as a rule: it starts accepting the subdomains the glob was written for, which the glob-as-regex rejected.',
+    fix_applicability='writes the anchored regex the glob means, `*` as one subdomain level (or any port). Unsafe unless another entry already accepted those origins: it starts accepting the subdomains the glob was written for, which the glob-as-regex rejected.',
     check=check_glob_origin,
 )
 

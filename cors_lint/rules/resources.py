@@ -132,6 +132,7 @@ DEAD_RESOURCE = Rule(
     fix="Start the pattern with `/`.",
     fixed=example_app('CORS(app, resources={"/api/.*": {"origins": ["https://app.example.com"]}})\n'),
     fix_applicability='adds the leading `/`. Unsafe: the policy starts applying to routes it never reached.',
+    fix_always_unsafe=True,
     check=check_dead_resource,
 )
 
