@@ -7,6 +7,7 @@ checked to do what they say."""
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import re
 from pathlib import Path
@@ -32,8 +33,14 @@ def _analyse(contents: Sequence[Tuple[str, bytes]]) -> List[Finding]:
     return [finding for path, data in contents for finding in lint_source(data, path)]
 
 
+@functools.lru_cache(maxsize=None)
+def _findings(path: str, source: str) -> Tuple[Finding, ...]:
+    """A fixture's findings, analysed once for collection and test alike."""
+    return tuple(lint_source(source.encode(), path))
+
+
 def _fixed(path: str, source: str, unsafe: bool) -> str:
-    result = fixer.run(_analyse([(path, source.encode())]), lambda _: source.encode(), _analyse, unsafe)
+    result = fixer.run(_findings(path, source), lambda _: source.encode(), _analyse, unsafe)
     document = result.documents.get(path)
     return document.text if document is not None else source
 
@@ -91,17 +98,19 @@ def _named(text: str) -> Set[str]:
     }
 
 
-def _origins(source: str, findings: Sequence[Finding]) -> Tuple[List[str], List[str]]:
-    """(every origin to ask with, the origins the author plainly meant: those
-    the nodes with a safe fix name)."""
+def _origins(source: str, fixed: str, findings: Sequence[Finding]) -> Tuple[List[str], List[str]]:
+    """(every origin to ask with: those the changed lines name before and
+    after the fix, the witnesses, ``null`` and an unrelated one; the origins
+    the author plainly meant: those the nodes with a safe fix name)."""
     lines = source.splitlines()
+    changed = [(old, new) for old, new in zip(lines, fixed.splitlines()) if old != new]
     intended: Set[str] = set()
     for finding in findings:
         if finding.fix is not None and finding.fix.is_safe:
             where = finding.where
             intended |= _named("\n".join(lines[where.line - 1 : where.end_line]))
     literal = sorted(intended)
-    everything = _named(source)
+    everything = {origin for old, new in changed for origin in _named(old) | _named(new)}
     witnesses = {f.witness for f in findings if f.witness and "://" in f.witness and len(f.witness) < 200}
     return sorted(everything | witnesses | {"null", UNRELATED}), literal
 
@@ -126,7 +135,7 @@ SAFELY_FIXED = sorted(
     path.name
     for path in FIXTURES.glob("*.py")
     if path.name not in ("syntax_error.py", "redos.py", "handwritten_headers.py", "undecided.py")
-    and any(f.fix is not None and f.fix.is_safe for f in lint_source(path.read_bytes(), f"fixtures/{path.name}"))
+    and any(f.fix is not None and f.fix.is_safe for f in _findings(f"fixtures/{path.name}", path.read_text()))
 )
 
 
@@ -140,11 +149,11 @@ def test_safe_fixes_only_narrow_what_flask_cors_allows(name: str, monkeypatch) -
     source = (FIXTURES / name).read_text()
     fixed = _fixed(path, source, unsafe=False)
     assert fixed != source
-    findings = lint_source(source.encode(), path)
+    findings = _findings(path, source)
     before_apps, after_apps = _apps(source, monkeypatch), _apps(fixed, monkeypatch)
     assert len(before_apps) == len(after_apps)
     paths = _paths(before_apps, findings)
-    origins, literal = _origins(source, findings)
+    origins, literal = _origins(source, fixed, findings)
     before, after = _ask(before_apps, paths, origins), _ask(after_apps, paths, origins)
     resource_fixes = any(f.fix is not None and f.code.startswith("CRS2") for f in findings)
     for key, (allowed, credentials) in after.items():
