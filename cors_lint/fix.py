@@ -11,7 +11,6 @@ of the changed files again, until no applicable fix is left or
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 import tokenize
@@ -20,30 +19,15 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from cors_lint.findings import Finding
-from cors_lint.fixes import Edit, Fix
+from cors_lint.fixes import Edit, Fix, applicable
 
 # Fixes may conflict (two rules rewrite one literal) or enable one another;
 # each pass applies what does not overlap and analyses the result again.
 MAX_PASSES = 8
-# Findings about a file that was not analysed have nothing to fix.
-NOT_ANALYSED = frozenset({"CRS001", "CRS002", "CRS003"})
-
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 # The findings of files' new contents: [(path, bytes in the file's encoding)] -> findings.
 Analyse = Callable[[Sequence[Tuple[str, bytes]]], List[Finding]]
-
-
-def applicable(finding: Finding, unsafe: bool) -> bool:
-    """Is this finding's fix applied in this run (and marked ``[*]``)?"""
-    fix = finding.fix
-    return (
-        fix is not None
-        and bool(fix.edits)
-        and finding.suppressed_by is None
-        and finding.code not in NOT_ANALYSED
-        and (fix.is_safe or unsafe)
-    )
 
 
 @dataclass
@@ -183,6 +167,8 @@ def _parses(text: str) -> bool:
 
 def unified_diff(run_result: FixRun, paths: Optional[Sequence[str]] = None) -> str:
     """The unified diff of every changed file, as ``--diff`` prints it."""
+    import difflib
+
     chunks = []
     for path in paths if paths is not None else run_result.changed():
         document = run_result.documents[path]

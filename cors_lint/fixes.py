@@ -15,9 +15,12 @@ import ast
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Tuple, Union
 
 from cors_lint.evaluate.values import Span
+
+if TYPE_CHECKING:
+    from cors_lint.findings import Finding
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -111,6 +114,23 @@ class Fix:
 
     def as_dict(self) -> dict:
         return {"applicability": self.applicability, "message": self.message, "edits": [edit.as_dict() for edit in self.edits]}
+
+
+# Findings about a file that was not analysed have nothing to fix.
+NOT_ANALYSED = frozenset({"CRS001", "CRS002", "CRS003"})
+
+
+def applicable(finding: "Finding", unsafe: bool) -> bool:
+    """Is this finding's fix applied by ``--fix`` (with ``--unsafe-fixes``
+    when ``unsafe``), and so marked ``[*]``?"""
+    fix = finding.fix
+    return (
+        fix is not None
+        and bool(fix.edits)
+        and finding.suppressed_by is None
+        and finding.code not in NOT_ANALYSED
+        and (fix.is_safe or unsafe)
+    )
 
 
 def replace(where: Span, content: str, path: str = "") -> Edit:

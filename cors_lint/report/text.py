@@ -28,7 +28,7 @@ def shortened(witness: str, limit: int = WITNESS_SHOWN) -> str:
 
 
 def format_finding(finding: Finding, unsafe_fixes: bool = False, show_fixes: bool = False) -> List[str]:
-    from cors_lint.fix import applicable
+    from cors_lint.fixes import applicable
 
     where = finding.where
     suppressed = f" (suppressed by # noqa on line {finding.suppressed_by})" if finding.suppressed_by is not None else ""
@@ -63,7 +63,7 @@ def format_fix(finding: Finding) -> List[str]:
 def fix_hint(findings: List[Finding], unsafe_fixes: bool) -> List[str]:
     """ruff's trailer: how many findings ``--fix`` would fix, and how many
     more ``--unsafe-fixes`` would."""
-    from cors_lint.fix import applicable
+    from cors_lint.fixes import applicable
 
     fixable = sum(1 for finding in findings if applicable(finding, unsafe_fixes))
     hidden = 0 if unsafe_fixes else sum(1 for f in findings if applicable(f, True) and not applicable(f, False))
