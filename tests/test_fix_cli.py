@@ -169,10 +169,6 @@ def test_text_marks_fixable_findings_and_show_fixes_lists_edits(tmp_path: Path) 
     assert "CRS107 [*] [warning]" in shown
     assert "    fix (unsafe): Write the regex the glob means" in shown
     assert "      app.py:5:11-5:17 -> origins" in shown
-    diff = cors_lint("--isolated", "--diff", "app.py", cwd=tmp_path)
-    assert diff.returncode == 1
-    out = diff.stdout.decode()
-    assert "+CORS(app, origins='https://app.example.com')  # keep" in out and "example\\.com" not in out  # safe only
     assert (tmp_path / "app.py").read_text().startswith(TYPO)  # nothing written
 
 
