@@ -20,7 +20,18 @@ else:  # pragma: no cover - Python 3.9 and 3.10
     import tomli as tomllib
 
 SEVERITIES = ("error", "warning", "note")
-KEYS = ("select", "extend-select", "ignore", "exclude", "per-file-ignores", "fail-on", "timeout", "trusted-origins")
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "exclude",
+    "per-file-ignores",
+    "fail-on",
+    "timeout",
+    "trusted-origins",
+    "fix",
+    "unsafe-fixes",
+)
 DEFAULT_TIMEOUT = 10.0  # seconds per unit of analysis (a group of modules: an app, or a lone file)
 
 
@@ -38,6 +49,8 @@ class Settings:
     fail_on: str = "warning"
     trusted_origins: Tuple[str, ...] = ()  # scheme://host[:port] or scheme://*.domain (CRS111)
     timeout: float = DEFAULT_TIMEOUT  # 0: unbounded
+    fix: bool = False  # apply the safe fixes in place (--fix)
+    unsafe_fixes: bool = False  # also the unsafe ones; without fix, show them as available
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     source: Optional[Path] = None  # the file the settings came from
 
@@ -92,6 +105,8 @@ def load_config(path: Path) -> Settings:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout < float("inf"):
         raise ConfigError(f"{path}: timeout must be a number of seconds, 0 or more (0: no limit), not {timeout!r}")
     return Settings(
+        fix=_boolean(path, "fix", table.get("fix", False)),
+        unsafe_fixes=_boolean(path, "unsafe-fixes", table.get("unsafe-fixes", False)),
         select=_codes(path, "select", table.get("select", [])),
         extend_select=_codes(path, "extend-select", table.get("extend-select", [])),
         timeout=float(timeout),
@@ -105,6 +120,12 @@ def load_config(path: Path) -> Settings:
         root=path.parent,
         source=path,
     )
+
+
+def _boolean(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _strings(path: Path, key: str, value: Any) -> Tuple[str, ...]:

@@ -329,7 +329,10 @@ def _analyse_group(
             policy = build_policy(module.sites, module.evaluator, linked, conflicts)
             if trusted_origins:
                 policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
+            if model is not None:
+                policy = dataclasses.replace(policy, route_paths=_route_paths(routes))
             found = _apply_noqa(_in_context(check_policy(policy), policy, member.path, routes), member.index, loader)
+            found = _render_fixes(found, member, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
             found = [_internal_error(error)]
         placed = [_placed(finding, member.path) for finding in found]
@@ -347,6 +350,10 @@ def _routes_by_registration(model: "Optional[ApplicationModel]") -> "RoutesByReg
             if route.registration is not None:
                 found.setdefault(route.registration.where, []).append(route)
     return found
+
+
+def _route_paths(routes: "RoutesByRegistration") -> "Tuple[Tuple[Span, Tuple[Optional[str], ...]], ...]":
+    return tuple((where, tuple(route.path for route in answered)) for where, answered in routes.items())
 
 
 def _holds_registration(module, linked: "LinkedRegistrations") -> bool:
@@ -387,6 +394,30 @@ def _apply_noqa(findings: List[Finding], index: "SourceIndex", loader: "ModuleLo
             )
         silenced.append(finding)
     return silenced
+
+
+def _render_fixes(findings: List[Finding], member: "_Parsed", loader: "ModuleLoader") -> List[Finding]:
+    """Each proposed fix with its strings written as source text, in the
+    style of the literals they replace (``cors_lint.fixes.render``). A fix
+    that cannot be written faithfully is dropped: the finding stays."""
+    if not any(finding.fix is not None for finding in findings):
+        return findings
+    from cors_lint.fixes import render
+
+    texts: Dict[str, Optional[str]] = {}
+
+    def text_of(path: str) -> Optional[str]:
+        if path not in texts:
+            module = member.index if path == member.path else loader.by_path(path)
+            texts[path] = module.text if module is not None else None
+        return texts[path]
+
+    rendered = []
+    for finding in findings:
+        if finding.fix is not None:
+            finding = dataclasses.replace(finding, fix=render(finding.fix, finding.where.path or member.path, text_of))
+        rendered.append(finding)
+    return rendered
 
 
 def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "RoutesByRegistration") -> List[Finding]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from cors_lint.evaluate.values import Span
+from cors_lint.fixes import Fix
 
 
 class Severity(enum.IntEnum):
@@ -50,6 +51,8 @@ class Finding:
     # language) or "heuristic" (a construct without a regular equivalent, or
     # beyond the automaton budget); None for findings of other kinds.
     proof: Optional[str] = None
+    # The edit the rule proposes, with its applicability (``cors_lint.fixes``).
+    fix: Optional[Fix] = None
 
     def sort_key(self) -> Tuple:
         return (self.path, self.where, self.code, self.message)

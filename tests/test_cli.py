@@ -17,7 +17,7 @@ from cors_lint.rules import ALL_RULES
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 JSON_KEYS = {
-    "code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness", "proof", "related",
+    "code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "witness", "proof", "related", "fix",
 }
 
 

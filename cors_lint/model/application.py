@@ -259,9 +259,11 @@ class _AppBuilder:
         layers = (config_layer(entries),) if entries else ()
         position = route.site.position
         inactive = None
+        below = None
         if decorator.position is not None and position is not None and position > decorator.position:
             inactive = "it is above the route decorator, which registers the view without it"
-        return decorator_registration(decorator, route.module.evaluator, layers, inactive, self.link.label)
+            below = _lowest_route_decorator(route, decorator) or route.site.where
+        return decorator_registration(decorator, route.module.evaluator, layers, inactive, self.link.label, route_below=below)
 
     # Routes ------------------------------------------------------------------------------
     def _route(self, route: RouteLink, registrations: Dict[int, Registration], decorators: Dict[int, Registration]) -> RoutePolicy:
@@ -459,3 +461,20 @@ def _route_order(route: RoutePolicy) -> Tuple:
     rule = route.rule if isinstance(route.rule, str) else "~"
     endpoint = route.endpoint if isinstance(route.endpoint, str) else "~"
     return (rule, endpoint, route.where.path, route.where)
+
+
+def _lowest_route_decorator(route: RouteLink, decorator: DecoratorCall) -> Optional[Span]:
+    """The last route decorator of the view below ``decorator``: where an
+    ``@cross_origin`` above them belongs (CRS305's fix). Route decorators of
+    the same function follow it within its decorator list."""
+    where = decorator.where
+    candidates = [
+        site
+        for site in route.module.sites.routes
+        if site.view == decorator.view
+        and decorator.position is not None
+        and site.position > decorator.position
+        and where.end_line < site.where.line <= where.end_line + 100
+        and (site.where.path or where.path) == where.path
+    ]
+    return max(candidates, key=lambda site: site.position).where if candidates else None

@@ -137,6 +137,9 @@ class Registration:
     on_blueprint: bool = False  # flask-cors reads no app config then
     inactive: Optional[str] = None  # why this registration never applies
     branch: Branch = ()  # the if/else arms it stands in: registrations in two arms are alternatives
+    # An ``@cross_origin`` above its route decorator: that route decorator
+    # (the lowest one), which it belongs below (CRS305's fix).
+    route_below: Optional[Span] = None
 
     def setting(self, name: str) -> Setting:
         return next(setting for setting in self.settings if setting.name == name)
@@ -168,6 +171,11 @@ class Policy:
     hook_conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors, from the app model
     config_reads: FrozenSet[str] = frozenset()  # CORS_* keys the module's own code reads from app.config
     trusted_origins: Tuple[str, ...] = ()  # the run's ``trusted-origins`` setting (CRS111)
+    # The request paths of the routes each registration answers (a sample path
+    # per rule, None when the rule is not known), by the place of its call;
+    # None when the application model could not be built. Fixes that narrow a
+    # resource pattern are safe only when no route loses its policy.
+    route_paths: "Optional[Tuple[Tuple[Span, Tuple[Optional[str], ...]], ...]]" = None
 
     @property
     def active(self) -> Tuple[Registration, ...]:
@@ -500,7 +508,8 @@ def _decorator(
     view_routes = [route for route in routes if route.view == decorator.view and decorator.view is not None]
     below = [route for route in view_routes if decorator.position is not None and route.position > decorator.position]
     inactive = f"it is above @{below[0].app}.route, which registers the view without it" if below else None
-    return decorator_registration(decorator, evaluator, _request_time_config(config, view_routes), inactive)
+    lowest = max(below, key=lambda route: route.position).where if below else None
+    return decorator_registration(decorator, evaluator, _request_time_config(config, view_routes), inactive, route_below=lowest)
 
 
 def decorator_registration(
@@ -509,6 +518,7 @@ def decorator_registration(
     config_layers: Tuple[OptionLayer, ...],
     inactive: Optional[str],
     context: Optional[str] = None,
+    route_below: Optional[Span] = None,
 ) -> Registration:
     """``@cross_origin(...)``: its arguments over the app config it reads on
     every request (``config_layers``)."""
@@ -529,6 +539,7 @@ def decorator_registration(
         (scope,),
         None,
         inactive=inactive,
+        route_below=route_below if inactive else None,
     )
 
 

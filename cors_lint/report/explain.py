@@ -27,7 +27,24 @@ def explain(rule: Rule) -> str:
     if rule.good:
         parts += ["", "Use instead", _indent(rule.good.rstrip())]
     parts += ["", "Fix", _wrap(rule.fix)]
+    parts += ["", f"Automatic fix ({fix_availability(rule)})", _wrap(automatic_fix(rule))]
+    if rule.fixed:
+        parts += ["", "Fixed example (--fix --unsafe-fixes)", _indent(rule.fixed.rstrip())]
     return "\n".join(parts) + "\n"
+
+
+def fix_availability(rule: Rule) -> str:
+    """How a rule's fix applies: never, always safe, always unsafe, or
+    decided per finding from the model."""
+    if not rule.fixed:
+        return "none"
+    return "unsafe" if rule.fix_always_unsafe else "safe or unsafe, decided per finding"
+
+
+def automatic_fix(rule: Rule) -> str:
+    if not rule.fixed:
+        return "None: there is no mechanical fix; what to write instead needs the author's decision (see Fix)."
+    return f"`--fix` {rule.fix_applicability}"
 
 
 def _wrap(text: str) -> str:
@@ -64,6 +81,9 @@ def markdown_page(rule: Rule, heading_level: int = 2) -> str:
     if rule.good:
         lines += ["", f"{heading} Use instead", "", "```python", rule.good.rstrip(), "```"]
     lines += ["", f"{heading} Fix", "", rule.fix]
+    lines += ["", f"{heading} Automatic fix ({fix_availability(rule)})", "", automatic_fix(rule)]
+    if rule.fixed:
+        lines += ["", f"{heading} Fixed example (`--fix --unsafe-fixes`)", "", "```python", rule.fixed.rstrip(), "```"]
     return "\n".join(lines) + "\n"
 
 

@@ -29,6 +29,7 @@ def finding_object(finding: Finding) -> dict:
             for related in finding.related
         ],
         "proof": finding.proof,
+        "fix": finding.fix.as_dict() if finding.fix is not None and finding.fix.edits else None,
         **extra,
     }
 

@@ -91,9 +91,38 @@ def result(finding: Finding, rule_index: Dict[str, int]) -> Dict:
             }
             for number, related in enumerate(finding.related)
         ]
+    if finding.fix is not None and finding.fix.edits:
+        entry["fixes"] = [_fix(finding)]
     if finding.suppressed_by is not None:
         entry["suppressions"] = [{"kind": "inSource", "justification": f"# noqa on line {finding.suppressed_by}"}]
     return entry
+
+
+def _fix(finding: Finding) -> Dict:
+    """The fix as SARIF's ``fix`` object: one artifactChange per file, each
+    edit a replacement of its region; the applicability in properties."""
+    fix = finding.fix
+    assert fix is not None
+    by_path: Dict[str, list] = {}
+    for edit in fix.edits:
+        by_path.setdefault(edit.path, []).append(
+            {
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.column,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_column,
+                },
+                "insertedContent": {"text": edit.content},
+            }
+        )
+    return {
+        "description": {"text": _sentence(f"{fix.message} ({fix.applicability} fix)")},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(path), "replacements": replacements} for path, replacements in sorted(by_path.items())
+        ],
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def _sentence(message: str) -> str:

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Optional, Tuple
 
 from cors_lint.evaluate.values import Span
 from cors_lint.findings import Finding, Severity
+from cors_lint.fixes import Fix
 from cors_lint.model.policy import Policy, Scope
 
 Check = Callable[[Policy], Iterable[Finding]]
@@ -29,6 +30,11 @@ class Rule:
     check: Optional[Check]  # None for rules the engine itself reports (CRS001)
     enabled_by_default: bool = True  # opt-in rules are reported only when selected by name
     example_trusted_origins: Tuple[str, ...] = ()  # the ``trusted-origins`` the examples run with
+    # Rules that propose a fix: ``bad`` as ``--fix --unsafe-fixes`` leaves it,
+    # and when the fix is safe (the applicability is decided per finding).
+    fixed: str = ""
+    fix_applicability: str = ""
+    fix_always_unsafe: bool = False  # else safe or unsafe, decided per finding from the model
 
     def finding(
         self,
@@ -38,8 +44,11 @@ class Rule:
         witness: Optional[str] = None,
         severity: Optional[Severity] = None,
         proof: Optional[str] = None,
+        fix: Optional[Fix] = None,
     ) -> Finding:
-        return Finding(self.code, self.name, severity or self.severity, where, sentence(message), witness, proof=proof)
+        return Finding(
+            self.code, self.name, severity or self.severity, where, sentence(message), witness, proof=proof, fix=fix
+        )
 
 
 # A message that begins with a plain word starts with a capital letter; one

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from cors_lint.evaluate.values import describe
 from cors_lint.findings import Finding, Severity
+from cors_lint.fixes import UNSAFE, Fix, MoveBelow
 from cors_lint.model import flaskcors
 from cors_lint.model.policy import Policy
 from cors_lint.rules.base import Rule
@@ -133,10 +134,23 @@ BLUEPRINT_IGNORES_CONFIG = Rule(
 
 
 def check_decorator_above_route(policy: Policy) -> Iterator[Finding]:
+    # One registration per route of the view: the decorator goes below the lowest.
+    lowest: dict = {}
+    for registration in policy.registrations:
+        if registration.route_below is not None:
+            lowest[registration.where] = max(lowest.get(registration.where, registration.route_below), registration.route_below)
     for registration in policy.registrations:
         if registration.kind == "decorator" and registration.inactive:
+            fix = None
+            if registration.where in lowest:
+                # Unsafe whatever the options: the view gets a CORS policy it did not have.
+                fix = Fix(
+                    UNSAFE,
+                    "Move @cross_origin(...) below the route decorator",
+                    proposals=(MoveBelow(registration.where, lowest[registration.where]),),
+                )
             yield DECORATOR_ABOVE_ROUTE.finding(
-                registration.where, f"{registration.label} never applies: {registration.inactive}"
+                registration.where, f"{registration.label} never applies: {registration.inactive}", fix=fix
             )
 
 
@@ -154,6 +168,12 @@ DECORATOR_ABOVE_ROUTE = Rule(
     bad=CONFIG_HEADER + '\n\n@cross_origin(origins=["https://app.example.com"])\n@app.route("/")\ndef index():\n    return "ok"\n',
     good=CONFIG_HEADER + '\n\n@app.route("/")\n@cross_origin(origins=["https://app.example.com"])\ndef index():\n    return "ok"\n',
     fix="Put `@cross_origin(...)` below the route decorator, directly above the function.",
+    fixed=CONFIG_HEADER + '\n\n@app.route("/")\n@cross_origin(origins=["https://app.example.com"])\ndef index():\n    return "ok"\n',
+    fix_applicability=(
+        "moves `@cross_origin(...)` (its whole lines, comments included) below the lowest route decorator. "
+        "Unsafe: it turns the decorator's CORS policy on for the view."
+    ),
+    fix_always_unsafe=True,
     check=check_decorator_above_route,
 )
 

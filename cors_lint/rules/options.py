@@ -4,13 +4,17 @@ about how registrations combine (CRS301, CRS306-CRS311)."""
 from __future__ import annotations
 
 import difflib
+import dataclasses
 from datetime import timedelta
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from cors_lint.evaluate.values import Known, describe
+from cors_lint.evaluate.values import Known, Value, describe
 from cors_lint.findings import Finding, Severity
 from cors_lint.model import flaskcors
-from cors_lint.model.policy import NotConcrete, exclusive, OptionLayer, Policy, Registration, Scope, Setting, concrete
+from cors_lint.model.policy import GivenOption, NotConcrete, exclusive, OptionLayer, Policy, Registration, Scope, Setting, concrete
+from cors_lint.fixes import Fix, Rename, StringToCode, applicability
+from cors_lint.model.narrowing import origins_narrowed
+from cors_lint.model.origins import origin_entries
 from cors_lint.rules.base import Rule, example_app
 
 # Names people write for an option that difflib would not find.
@@ -51,12 +55,66 @@ def check_unknown_option(policy: Policy) -> Iterator[Finding]:
             for option in layer.given:
                 if option.name in flaskcors.OPTION_NAMES:
                     continue
-                yield UNKNOWN_OPTION.finding(option.where, _unknown_message(option.name, layer.label, registration.setting))
+                yield UNKNOWN_OPTION.finding(
+                    option.where,
+                    _unknown_message(option.name, layer.label, registration.setting),
+                    fix=_rename_fix(option, registration.scopes),
+                )
         for scope in registration.scopes:
             layer = scope.resource_layer
             for option in layer.given if layer else ():
                 if option.name not in flaskcors.OPTION_NAMES:
-                    yield UNKNOWN_OPTION.finding(option.where, _unknown_message(option.name, layer.label, scope.setting))
+                    yield UNKNOWN_OPTION.finding(
+                        option.where,
+                        _unknown_message(option.name, layer.label, scope.setting),
+                        fix=_rename_fix(option, (scope,), own_scope=True),
+                    )
+
+
+def _rename_fix(option: GivenOption, scopes: Tuple[Scope, ...], own_scope: bool = False) -> Optional[Fix]:
+    """The misspelt option under the name meant. Safe when, in every scope it
+    would reach, the value it brings in is a narrowing of the one in force
+    (``origins=`` in place of the default ``*``), unsafe when it widens
+    anything (``supports_credentials=True`` turns credentials on)."""
+    meant = _suggestion(option.name)
+    if meant is None:
+        return None
+    safe = True
+    for scope in scopes:
+        current = scope.setting(meant)
+        if not own_scope and scope.resource_layer is not None and current.source == scope.resource_layer.label:
+            continue  # the resource's own options take precedence: this scope does not change
+        safe = safe and option_change_safe(current, option.value)
+    return Fix(
+        applicability(safe),
+        f"Rename {option.name!r} to {meant!r}",
+        proposals=(Rename(option.where, option.name, meant),),
+    )
+
+
+# Boolean options whose False is the narrower setting: turning them off
+# takes something away from the responses, never adds to them.
+NARROWER_WHEN_FALSE = frozenset({"supports_credentials", "allow_private_network", "always_send"})
+# Options whose default allows everything: any value written narrows them.
+EVERYTHING_BY_DEFAULT = frozenset({"origins", "methods", "allow_headers"})
+
+
+def option_change_safe(current: Setting, value: Value) -> bool:
+    """Is putting ``value`` in place of the setting in force a narrowing?"""
+    name = current.name
+    if name == "origins":
+        before = origin_entries(current)
+        after = origin_entries(dataclasses.replace(current, value=value, source="fixed"))
+        return isinstance(before, list) and isinstance(after, list) and origins_narrowed(before, after)
+    try:
+        old, new = concrete(current.value), concrete(value)
+    except NotConcrete:
+        return False
+    if name in flaskcors.BOOLEAN_OPTIONS:
+        return bool(old) == bool(new) or (not new and name in NARROWER_WHEN_FALSE)
+    if name in EVERYTHING_BY_DEFAULT and current.is_default:
+        return True
+    return old == new
 
 
 def _unknown_message(name: str, where: str, setting_of: Callable[[str], Setting]) -> str:
@@ -93,6 +151,8 @@ UNKNOWN_OPTION = Rule(
     good=example_app('CORS(app, origins="https://app.example.com")\n'),
     fix="Use the option names flask-cors documents: `origins`, `methods`, `allow_headers`, `expose_headers`, "
     "`supports_credentials`, `max_age`, `send_wildcard`, `vary_header`, `resources`, ...",
+    fixed=example_app('CORS(app, origins="https://app.example.com")\n'),
+    fix_applicability='renames the option to the closest valid name. Safe when the value then in force is a narrowing of the one in force before (`origin=` in place of the default `*`); unsafe when it widens anything (`support_credentials=True` turns credentials on).',
     check=check_unknown_option,
 )
 
@@ -315,9 +375,25 @@ def check_string_boolean(policy: Policy) -> Iterator[Finding]:
                         option.value.where,
                         f"{option.name}={text!r} is a string: flask-cors only tests its truthiness, so it means "
                         f"{effect}" + (" (a non-empty string is always true)" if text.strip().lower() in _FALSY else ""),
+                        fix=_boolean_fix(option, option.value, registration, layer),
                     )
 
 
+def _boolean_fix(option: GivenOption, value: Known, registration: Registration, layer: OptionLayer) -> Optional[Fix]:
+    """The boolean the string means, when it plainly means one. Safe when
+    flask-cors's reading does not change (``"true"``, ``""``) or the option
+    is one whose False narrows (``supports_credentials="false"``)."""
+    text = str(value.value).strip().lower()
+    meant = False if text in _FALSY or not text else True if text in _TRUTHY else None
+    if meant is None or value.env is not None:
+        return None  # an environment variable's default: the variable would still be a string
+    scopes = [scope for scope in registration.scopes if scope.resource_layer is layer] or list(registration.scopes)
+    fixed = dataclasses.replace(value, value=meant)
+    safe = all(option_change_safe(dataclasses.replace(scope.setting(option.name), value=value), fixed) for scope in scopes)
+    return Fix(applicability(safe), f"Write the boolean {meant}", proposals=(StringToCode(value.where, str(meant)),))
+
+
+_TRUTHY = {"true", "1", "yes", "on", "y", "t", "enabled"}
 _FALSY = {"false", "0", "no", "off", "n", "f", "none", "null", "disabled"}
 
 STRING_BOOLEAN = Rule(
@@ -333,6 +409,8 @@ STRING_BOOLEAN = Rule(
     bad=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials="false")\n'),
     good=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=False)\n'),
     fix="Pass a real boolean; convert configuration strings explicitly (`value.lower() in (\"1\", \"true\")`).",
+    fixed=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=False)\n'),
+    fix_applicability='writes the boolean the string means (`"false"`: `False`). Safe when flask-cors\'s reading does not change or the option\'s False is the narrower setting (`supports_credentials`, `allow_private_network`, `always_send`); unsafe otherwise. Not offered for an environment variable\'s default.',
     check=check_string_boolean,
 )
 

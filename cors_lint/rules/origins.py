@@ -18,6 +18,9 @@ from cors_lint.model import witness as witnesses
 from cors_lint.model.language import verdicts
 from cors_lint.model.origins import DEFAULT_PORTS, OriginEntry, browser_origin, origin_entries
 from cors_lint.model.policy import Policy, Registration, Scope
+from cors_lint.fixes import UNSAFE, AddKeyword, Fix, NewStrings, applicability
+from cors_lint.model.narrowing import origins_narrowed
+from cors_lint.rules import repairs
 from cors_lint.rules.base import Rule, credentials_clause, credentials_note, credentials_severity, example_app
 
 
@@ -29,6 +32,29 @@ def origin_scopes(policy: Policy) -> Iterator[Tuple[Registration, Scope, List[Or
             entries = origin_entries(scope.setting("origins"))
             if isinstance(entries, list):
                 yield registration, scope, [entry for entry in entries if entry.cost_reason is None]
+
+
+def entry_fix(policy: Policy, entry: OriginEntry, texts: Tuple[str, ...], message: str, template: str = "{}") -> Optional[Fix]:
+    """A fix that writes ``texts`` (origin strings, as flask-cors reads them)
+    in place of the literal of ``entry``. Safe when, in every scope that
+    uses the entry, the fixed origins are a narrowing of the original ones
+    (``model.narrowing``)."""
+    if entry.compiled or entry.from_default or not texts:
+        return None  # a pattern inside re.compile(), or nothing written: no literal to replace
+    safe = True
+    for registration in policy.active:
+        for scope in registration.scopes:
+            entries = origin_entries(scope.setting("origins"))
+            if not isinstance(entries, list) or not any(each.where == entry.where for each in entries):
+                continue
+            after: List[OriginEntry] = []
+            for each in entries:
+                if each.where != entry.where:
+                    after.append(each)
+                    continue
+                after.extend(OriginEntry(flaskcors.re_fix(text), False, 0, each.where, False) for text in texts)
+            safe = safe and origins_narrowed(entries, after)
+    return Fix(applicability(safe), message, proposals=(NewStrings(entry.where, texts, template),))
 
 
 def _where_said(registration: Registration, scope: Scope) -> str:
@@ -64,6 +90,33 @@ def any_origin_entries(policy: Policy) -> Iterator[Tuple[Registration, Scope, Or
 # --- CRS101 / CRS102 -----------------------------------------------------------
 
 
+def trusted_fix(policy: Policy, registration: Registration, scope: Scope, entry: OriginEntry) -> Optional[Fix]:
+    """With ``trusted-origins`` set: the wildcard replaced by those origins
+    (exact ones as strings, ``scheme://*.domain`` as an anchored regex), or
+    ``origins=[...]`` added where the default ``*`` applies. Unsafe: every
+    other origin, which clients may rely on, is turned away."""
+    if not policy.trusted_origins or entry.compiled or entry.env:
+        return None
+    values = tuple(_trusted_value(text) for text in policy.trusted_origins)
+    message = "Allow only the trusted origins: " + ", ".join(python_string(value) for value in values)
+    if entry.from_default:
+        if entry.where != registration.where:
+            return None
+        return Fix(UNSAFE, message, proposals=(AddKeyword(registration.where, "origins", values),))
+    value = scope.setting("origins").value
+    template = ", ".join("{}" for _ in values)
+    if isinstance(value, Known) and isinstance(value.value, str):
+        template = f"[{template}]"  # the string stood alone: a list now
+    return Fix(UNSAFE, message, proposals=(NewStrings(entry.where, values, template),))
+
+
+def _trusted_value(text: str) -> str:
+    trusted = verdicts.parse_trusted(text)
+    if trusted.subdomains or trusted.any_port:
+        return "^" + trusted.regex().replace("\\-", "-") + "$"  # a hyphen needs no escape outside a class
+    return trusted.shown()
+
+
 def check_any_origin_with_credentials(policy: Policy) -> Iterator[Finding]:
     for registration, scope, entry, witness in any_origin_entries(policy):
         if scope.setting("supports_credentials").truthy() and not (entry.env or credentials_env(scope)):  # else CRS501
@@ -73,6 +126,7 @@ def check_any_origin_with_credentials(policy: Policy) -> Iterator[Finding]:
                 "flask-cors reflects every Origin back with Access-Control-Allow-Credentials: true, "
                 "so any website can make authenticated requests and read the responses",
                 witness=witness,
+                fix=trusted_fix(policy, registration, scope, entry),
             )
 
 
@@ -93,6 +147,10 @@ ANY_ORIGIN_WITH_CREDENTIALS = Rule(
     bad=example_app("CORS(app, supports_credentials=True)\n"),
     good=example_app('CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n'),
     fix="List the exact origins that need credentials (`origins=[\"https://app.example.com\"]`).",
+    fixed=example_app('CORS(app, supports_credentials=True, origins=["https://app.example.com"])\n'),
+    fix_applicability='with `trusted-origins` set (`--trusted-origin`), replaces the wildcard by the trusted origins (exact ones as strings, `scheme://*.domain` as an anchored regex), or adds `origins=[...]` where the default `*` applies. Unsafe: every other origin, which clients may rely on, is turned away. Without the setting there is no fix.',
+    example_trusted_origins=("https://app.example.com",),
+    fix_always_unsafe=True,
     check=check_any_origin_with_credentials,
 )
 
@@ -109,6 +167,7 @@ def check_any_origin(policy: Policy) -> Iterator[Finding]:
             f"{_describe(entry)}{_where_said(registration, scope)}: flask-cors {how}, so any website can read "
             f"these responses{credentials_note(scope)}",
             witness=witness,
+            fix=trusted_fix(policy, registration, scope, entry),
         )
 
 
@@ -126,6 +185,10 @@ ANY_ORIGIN = Rule(
     bad=example_app("CORS(app)\n"),
     good=example_app('CORS(app, resources={r"/public/.*": {"origins": ["https://www.example.com"]}})\n'),
     fix="Name the origins that need access, and limit CORS to the routes that need it with `resources`.",
+    fixed=example_app('CORS(app, origins=["https://www.example.com"])\n'),
+    fix_applicability='with `trusted-origins` set (`--trusted-origin`), replaces the wildcard by the trusted origins (exact ones as strings, `scheme://*.domain` as an anchored regex), or adds `origins=[...]` where the default `*` applies. Unsafe: every other origin, which clients may rely on, is turned away. Without the setting there is no fix.',
+    example_trusted_origins=("https://www.example.com",),
+    fix_always_unsafe=True,
     check=check_any_origin,
 )
 
@@ -188,6 +251,8 @@ def _regex_bypasses(
     rule: Rule,
     find_witness: Callable[[OriginEntry, witnesses.Intent, verdicts.Trust], Optional[str]],
     explain: Callable[[OriginEntry, str, str], str],
+    repair: Callable[[str], Optional[str]] = lambda text: None,
+    repaired: str = "",
 ) -> Iterator[Finding]:
     """Findings for regex entries where ``find_witness`` finds a bypass;
     ``explain(entry, witness, where_said)`` words the message. Bypasses that
@@ -213,6 +278,7 @@ def _regex_bypasses(
             witness=witness,
             severity=credentials_severity(scope),
             proof=verdicts.proof_of_entry(entry),
+            fix=_repair_fix(policy, entry, repair, repaired),
         )
     for registration, scope, entry in _language_only_regexes(policy):
         trust = trust or verdicts.policy_trust(policy)
@@ -227,7 +293,15 @@ def _regex_bypasses(
                 witness=residual.witness,
                 severity=credentials_severity(scope),
                 proof=residual.proof,
+                fix=_repair_fix(policy, entry, repair, repaired),
             )
+
+
+def _repair_fix(policy: Policy, entry: OriginEntry, repair: Callable[[str], Optional[str]], repaired: str) -> Optional[Fix]:
+    text = repair(entry.text)
+    if text is None or text == entry.text:
+        return None
+    return entry_fix(policy, entry, (text,), f"{repaired}: {python_string(text)}")
 
 
 def _language_only_regexes(policy: Policy) -> Iterator[Tuple[Registration, Scope, OriginEntry]]:
@@ -257,6 +331,8 @@ def check_unanchored_regex(policy: Policy) -> Iterator[Finding]:
         UNANCHORED_REGEX,
         witnesses.suffix_witness,
         _unanchored_message,
+        repairs.anchored_at_end,
+        "Anchor the regex at the end",
     )
 
 
@@ -286,6 +362,8 @@ UNANCHORED_REGEX = Rule(
     bad=example_app('CORS(app, origins=[r"https://(www|app)\\.example\\.com"], supports_credentials=True)\n'),
     good=example_app('CORS(app, origins=[r"^https://(www|app)\\.example\\.com$"], supports_credentials=True)\n'),
     fix="End the regex with `$` (or list the origins as plain strings, which are compared exactly).",
+    fixed=example_app('CORS(app, origins=[r"https://(www|app)\\.example\\.com$"], supports_credentials=True)\n'),
+    fix_applicability='ends the regex with `$` (a top-level alternation wrapped in `(?:...)`). Safe when the anchored regex accepts a subset of the origins the original accepted and every origin it names; decided from the languages, finding by finding (a lookaround or a backreference leaves it unsafe).',
     check=check_unanchored_regex,
 )
 
@@ -297,6 +375,8 @@ def check_unescaped_dot(policy: Policy) -> Iterator[Finding]:
         witnesses.dot_witness,
         lambda entry, witness, where: f"origin regex {entry.shown()} has an unescaped '.' in the host{where}: '.' "
         f"matches any character, so it also accepts {witness}, a domain anyone can register",
+        repairs.escaped_host_dots,
+        "Escape the dots of the host",
     )
 
 
@@ -313,6 +393,8 @@ UNESCAPED_DOT = Rule(
     bad=example_app('CORS(app, origins=[r"^https://app.example.com$"])\n'),
     good=example_app('CORS(app, origins=[r"^https://app\\.example\\.com$"])\n'),
     fix="Escape the dots (`\\.`), or use the plain string `\"https://app.example.com\"`, which is compared exactly.",
+    fixed=example_app('CORS(app, origins=[r"^https://app\\.example\\.com$"])\n'),
+    fix_applicability="escapes the dots between host labels. Safe when the fixed regex accepts a subset of the original's origins and still every origin it names (decided from the languages).",
     check=check_unescaped_dot,
 )
 
@@ -324,6 +406,8 @@ def check_open_prefix(policy: Policy) -> Iterator[Finding]:
         witnesses.prefix_witness,
         lambda entry, witness, where: f"origin regex {entry.shown()} lets anything stand before the domain name"
         f"{where}: without a '\\.' boundary it accepts {witness}",
+        repairs.subdomain_boundary,
+        "Require whole subdomain labels before the domain",
     )
 
 
@@ -340,6 +424,8 @@ OPEN_PREFIX = Rule(
     bad=example_app('CORS(app, origins=[r"^https://.*example\\.com$"])\n'),
     good=example_app('CORS(app, origins=[r"^https://([a-z0-9-]+\\.)?example\\.com$"])\n'),
     fix="Require a dot before the domain: `^https://([a-z0-9-]+\\.)?example\\.com$`.",
+    fixed=example_app('CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$"])\n'),
+    fix_applicability='replaces the open prefix before the domain with whole subdomain labels, `([a-z0-9-]+\\.)*`. Safe when that is a narrowing of what the original accepted and the origins it names are still accepted; unsafe otherwise (`\\w+example\\.com` did not accept `example.com` itself).',
     check=check_open_prefix,
 )
 
@@ -366,7 +452,9 @@ def check_glob_origin(policy: Policy) -> Iterator[Finding]:
                     message += f" but also accepts {reading.witness}{credentials_clause(scope)}"
             severity = credentials_severity(scope) if reading.witness else Severity.WARNING
             proof = verdicts.proof_of_entry(entry) if reading.valid_regex else None
-            yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity, proof=proof)
+            regex = repairs.glob_regex(entry.text)
+            fix = entry_fix(policy, entry, (regex,), f"Write the regex the glob means: {python_string(regex)}") if regex else None
+            yield GLOB_ORIGIN.finding(entry.where, message, witness=reading.witness, severity=severity, proof=proof, fix=fix)
 
 
 GLOB_ORIGIN = Rule(
@@ -384,6 +472,8 @@ GLOB_ORIGIN = Rule(
     bad=example_app('CORS(app, origins=["https://*.example.com"])\n'),
     good=example_app('CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n'),
     fix="Write the regex you mean, anchored and escaped: `r\"^https://[a-z0-9-]+\\.example\\.com$\"`.",
+    fixed=example_app('CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n'),
+    fix_applicability='writes the anchored regex the glob means, `*` as one subdomain level (or any port). Unsafe unless another entry already accepted those origins: it starts accepting the subdomains the glob was written for, which the glob-as-regex rejected.',
     check=check_glob_origin,
 )
 
@@ -475,8 +565,28 @@ def check_unusable_origin(policy: Policy) -> Iterator[Finding]:
             reason = _regex_by_accident(entry) if entry.is_regex else unusable_origin_reason(entry.text)
             if reason:
                 yield UNUSABLE_ORIGIN.finding(
-                    entry.where, f"origin {entry.shown()} can never match a browser's Origin header: {reason}"
+                    entry.where,
+                    f"origin {entry.shown()} can never match a browser's Origin header: {reason}",
+                    fix=_usable_origin_fix(policy, scope, entry),
                 )
+
+
+def _usable_origin_fix(policy: Policy, scope: Scope, entry: OriginEntry):
+    """The origin(s) a browser sends, in place of the dead entry; a
+    comma-joined string becomes several strings (a list, where it stood
+    alone)."""
+    if entry.is_regex:
+        regex = repairs.escaped_literal_origin(entry.text)
+        return entry_fix(policy, entry, (regex,), f"Match exactly the origin it spells: {python_string(regex)}") if regex else None
+    origins = repairs.browser_origins(entry.text)
+    if not origins:
+        return None
+    template = ", ".join("{}" for _ in origins)
+    value = scope.setting("origins").value
+    if len(origins) > 1 and isinstance(value, Known) and isinstance(value.value, str):
+        template = f"[{template}]"  # the string stood alone: a list of them now
+    shown = ", ".join(python_string(origin) for origin in origins)
+    return entry_fix(policy, entry, origins, f"Write the origin{'s' if len(origins) > 1 else ''} a browser sends: {shown}", template)
 
 
 UNUSABLE_ORIGIN = Rule(
@@ -493,6 +603,8 @@ UNUSABLE_ORIGIN = Rule(
     bad=example_app('CORS(app, origins=["https://app.example.com/"])\n'),
     good=example_app('CORS(app, origins=["https://app.example.com"])\n'),
     fix="Write the origin exactly as browsers send it: `https://app.example.com` (no slash, no path, no default port).",
+    fixed=example_app('CORS(app, origins=["https://app.example.com"])\n'),
+    fix_applicability='writes the origin(s) a browser sends: no whitespace, trailing slash, path or default port, a scheme, one string per origin of a comma-joined list. Unsafe when the policy starts accepting an origin it rejected; safe only when another entry already accepted it.',
     check=check_unusable_origin,
 )
 
