@@ -96,14 +96,19 @@ def with_routes(findings: Iterable[Finding]) -> List[Finding]:
     described = []
     for finding in findings:
         if finding.exposes:
-            routes = sorted(finding.exposes, key=lambda route: (route.message, route.path, route.line))
-            count = len({route.message for route in routes})
-            shown = list(dict.fromkeys(route.message for route in routes))[:EXAMPLE_ROUTES]
-            examples = ", ".join(text.split(" ", 1)[1] if text.startswith("exposes ") else text for text in shown)
+            routes = sorted(set(finding.exposes), key=lambda route: (route.message, route.path, route.line))
+            count = len(routes)
+            # A few examples, each a different text (51 routes whose rule is
+            # unknown are one example, at one place), and those as related locations.
+            shown = list({route.message: route for route in reversed(routes)}.values())
+            shown = sorted(shown, key=lambda route: (route.message, route.path, route.line))[:EXAMPLE_ROUTES]
+            examples = ", ".join(
+                route.message.split(" ", 1)[1] if route.message.startswith("exposes ") else route.message for route in shown
+            )
             finding = dataclasses.replace(
                 finding,
                 message=before_full_stop(finding.message, f" (on {count} route{'s' if count != 1 else ''}, e.g. {examples})"),
-                related=tuple(sorted(set(finding.related) | {route for route in routes if route.message in shown})),
+                related=tuple(sorted(set(finding.related) | set(shown))),
                 exposes=(),
             )
         described.append(finding)

@@ -220,3 +220,19 @@ def test_findings_on_routes_with_unknown_rules_are_reported(tmp_path: Path) -> N
     )
     (finding,) = lint_paths([str(root)], jobs=1).findings
     assert finding.code == "CRS102" and "GET <unknown rule>" in finding.message
+
+
+def test_a_finding_counts_every_route_and_names_each_text_once() -> None:
+    """51 routes whose rule is unknown are 51 routes, shown as one example at one place."""
+    from cors_lint.evaluate.values import Span
+    from cors_lint.findings import Finding, Related, Severity, with_routes
+
+    exposes = tuple(Related("app.py", line, 1, "exposes GET <unknown rule>") for line in range(10, 61))
+    exposes += (Related("app.py", 5, 1, "exposes GET /static/<path:filename>"),)
+    finding = Finding("CRS102", "any-origin", Severity.WARNING, Span(1, 1, 1, 5), "Any origin.", exposes=exposes)
+    (described,) = with_routes([finding])
+    assert described.message == "Any origin (on 52 routes, e.g. GET /static/<path:filename>, GET <unknown rule>)."
+    assert [(related.line, related.message) for related in described.related] == [
+        (5, "exposes GET /static/<path:filename>"),
+        (10, "exposes GET <unknown rule>"),
+    ]
