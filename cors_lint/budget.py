@@ -14,7 +14,9 @@ Infrastructure, not analysis: it knows nothing of CORS. Two entry points:
     ``WALL_FACTOR`` times the budget plus ``HARD_GRACE`` seconds of wall time
     (stuck in native code that does not check signals, or blocked) is
     stopped by killing the worker's process group, children included, and a
-    fresh worker takes over. Either way the unit's result is
+    fresh worker takes over -- unless its worker has used less CPU time than
+    the budget (a starved machine, read from /proc), which is waited for up
+    to ``STARVED_FACTOR`` times the budget. Either way the unit's result is
     ``overrun(unit, Overrun(...))``. No process outlives ``run``. With
     ``timeout <= 0`` the units run in this process, unbounded.
 
@@ -39,6 +41,9 @@ R = TypeVar("R")
 # Wall time a unit gets before its worker is killed: WALL_FACTOR times the
 # CPU budget (a machine shared with other work) plus HARD_GRACE.
 WALL_FACTOR = 3.0
+# A unit past that wall time whose worker has used less CPU than the budget is
+# on a starved machine, and gets up to this many times the budget in wall time.
+STARVED_FACTOR = 20.0
 HARD_GRACE = 2.0
 _TIMER = getattr(signal, "ITIMER_PROF", None)  # CPU time of the process, user and system
 _SIGNAL = getattr(signal, "SIGPROF", None)
@@ -150,7 +155,9 @@ def run(
                 idle.append(worker)
             now = time.monotonic()
             for connection, worker in list(busy.items()):
-                if now >= worker.deadline:
+                if now >= worker.deadline and worker.starved(now):
+                    worker.deadline = now + HARD_GRACE
+                elif now >= worker.deadline:
                     del busy[connection]
                     worker.stop()
                     step = "native code that could not be interrupted (probably parsing)"
@@ -173,12 +180,23 @@ class _Worker:
         self.index = -1
         self.began = 0.0
         self.deadline = 0.0
+        self.cpu_at_start: Optional[float] = None
 
     def start(self, index: int, unit: Any) -> None:
         self.index = index
         self.began = time.monotonic()
         self.deadline = self.began + WALL_FACTOR * self.timeout + HARD_GRACE
+        self.cpu_at_start = _process_cpu(self.process.pid)
         self.connection.send((index, unit))
+
+    def starved(self, now: float) -> bool:
+        """Past its wall deadline with less CPU time than its budget: the
+        machine is busy, not the analysis stuck (a unit stuck in native code
+        uses its CPU). Waited for, up to STARVED_FACTOR times the budget."""
+        spent = _process_cpu(self.process.pid)
+        if spent is None or self.cpu_at_start is None or now - self.began > STARVED_FACTOR * self.timeout:
+            return False
+        return spent - self.cpu_at_start < self.timeout
 
     def stop(self, gently: bool = False) -> None:
         """End the worker and every process it started; never leaves one behind."""
@@ -323,6 +341,13 @@ def measure(
 
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: Optional[int]) -> Optional[float]:
+    """CPU seconds a live process has used, or None where /proc is not there."""
+    if pid is None or not os.path.exists(f"/proc/{pid}/stat"):
+        return None
+    return _cpu_of(pid)
 
 
 def _cpu_of(pid: int) -> float:
