@@ -91,7 +91,11 @@ def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" =
     loader = loader or new_loader()
     project = Project(loader)
     module = project.add(SourceIndex(parse(source), path, source), Path(os.path.abspath(path or "<source>")))
-    model = _application_model(project)
+    try:
+        model = _application_model(project)
+    except Exception as error:  # noqa: BLE001 - a bug in linking must not hide the files' own findings
+        model = None
+        findings.extend(dataclasses.replace(_internal_error(error), path=member.path) for member in parsed if member.checked)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     return build_policy(module.sites, module.evaluator, linked, conflicts)
 
@@ -317,7 +321,11 @@ def _analyse_group(
 
     project = Project(loader)
     modules = [project.add(member.index, Path(os.path.abspath(member.path))) for member in parsed]
-    model = _application_model(project)
+    try:
+        model = _application_model(project)
+    except Exception as error:  # noqa: BLE001 - a bug in linking must not hide the files' own findings
+        model = None
+        findings.extend(dataclasses.replace(_internal_error(error), path=member.path) for member in parsed if member.checked)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     routes = _routes_by_registration(model)
     for member, module in zip(parsed, modules):

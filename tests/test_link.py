@@ -236,3 +236,17 @@ def test_a_finding_counts_every_route_and_names_each_text_once() -> None:
         (5, "exposes GET /static/<path:filename>"),
         (10, "exposes GET <unknown rule>"),
     ]
+
+
+def test_a_failure_while_linking_is_an_internal_error_finding_not_a_crash(tmp_path, monkeypatch) -> None:
+    from cors_lint import lint_paths
+    from cors_lint.link import apps
+
+    (tmp_path / "app.py").write_text("from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, origins='*')\n")
+
+    def broken(self):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(apps.Linker, "link", broken)
+    codes = sorted(finding.code for finding in lint_paths([str(tmp_path / "app.py")], jobs=1, timeout=0).findings)
+    assert codes == ["CRS002", "CRS102"]  # the file's own reading still runs

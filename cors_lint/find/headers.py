@@ -54,13 +54,15 @@ class HeaderWrite:
     conditions: Tuple[Condition, ...]
 
 
-def find_header_writes(index: SourceIndex) -> List[HeaderWrite]:
+def find_header_writes(index: SourceIndex, request_names: FrozenSet[str] = REQUEST_NAMES) -> List[HeaderWrite]:
+    """``request_names``: the qualified names of Flask's request here
+    (``myapp.web.request`` where a project module re-exports it)."""
     writes: List[HeaderWrite] = []
     if ACAO not in index.text.lower():
         return writes  # a module that never names the header writes none of ours
-    helpers = _OriginHelpers(index)
+    helpers = _OriginHelpers(index, request_names)
     for function in _functions(index.module):
-        flow = _Flow(index, function.name.value, writes, _assigned_once(function), helpers)
+        flow = _Flow(index, function.name.value, writes, _assigned_once(function), helpers, request_names)
         flow.header_aliases.update(_header_parameters(function))
         flow.block(function.body.body, frozenset(), ())
     return writes
@@ -79,8 +81,9 @@ class _OriginHelpers:
 
     DEPTH = 3
 
-    def __init__(self, index: SourceIndex) -> None:
+    def __init__(self, index: SourceIndex, request_names: FrozenSet[str] = REQUEST_NAMES) -> None:
         self.index = index
+        self.request_names = request_names
         self.functions = {
             statement.name.value: statement for statement in index.module.body if isinstance(statement, cst.FunctionDef)
         }
@@ -95,7 +98,7 @@ class _OriginHelpers:
             return False  # a helper that takes arguments may return one of them: not followed
         self.reading.append(name)
         try:
-            flow = _Flow(self.index, name, [], _assigned_once(function), self)
+            flow = _Flow(self.index, name, [], _assigned_once(function), self, self.request_names)
             flow.block(function.body.body, frozenset(), ())
         finally:
             self.reading.pop()
@@ -126,9 +129,11 @@ class _Flow:
         writes: List[HeaderWrite],
         assigned_once: FrozenSet[str] = frozenset(),
         helpers: "Optional[_OriginHelpers]" = None,
+        request_names: FrozenSet[str] = REQUEST_NAMES,
     ) -> None:
         self.index = index
         self.helpers = helpers
+        self.request_names = request_names
         self.returns_origin = False  # a ``return`` gives back the request's Origin
         self.function = function
         self.writes = writes
@@ -233,7 +238,7 @@ class _Flow:
         if isinstance(node, cst.Name):
             return node.value in origins
         if isinstance(node, cst.Attribute) and node.attr.value == "origin":
-            return bool(self.index.qualified_names(node.value) & REQUEST_NAMES)
+            return bool(self.index.qualified_names(node.value) & self.request_names)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
             return self._origin_source(node.func.value, node.args[0].value if node.args else None)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not node.args and self.helpers is not None:
@@ -248,7 +253,7 @@ class _Flow:
         """``request.headers[...]`` with "Origin", ``request.environ[...]`` with "HTTP_ORIGIN"."""
         if not isinstance(container, cst.Attribute) or not isinstance(key, cst.SimpleString):
             return False
-        if not self.index.qualified_names(container.value) & REQUEST_NAMES:
+        if not self.index.qualified_names(container.value) & self.request_names:
             return False
         text = key.evaluated_value if isinstance(key.evaluated_value, str) else ""
         return (container.attr.value == "headers" and text.lower() == "origin") or (

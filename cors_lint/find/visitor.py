@@ -8,7 +8,7 @@ builds the name table, so finding costs no walk of its own.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -22,7 +22,7 @@ from cors_lint.find.sites import (
     RouteDecorator,
     Sites,
 )
-from cors_lint.find.headers import find_header_writes
+from cors_lint.find.headers import REQUEST_NAMES, find_header_writes
 from cors_lint.find.names import CallSite
 from cors_lint.find.source import SourceIndex
 
@@ -35,7 +35,8 @@ KEYED_CONFIG_METHODS = frozenset({"update", "from_mapping", "setdefault"})
 LOADING_CONFIG_METHODS = frozenset({"from_object", "from_pyfile", "from_envvar", "from_file", "from_prefixed_env"})
 
 
-def find_sites(index: SourceIndex) -> Sites:
+def find_sites(index: SourceIndex, request_names: FrozenSet[str] = REQUEST_NAMES) -> Sites:
+    """``request_names``: as ``find_header_writes`` takes them."""
     extensions: Dict[int, ExtensionCall] = {}  # by id() of the Call node
     decorators: List[DecoratorCall] = []
     init_app_calls = []
@@ -84,7 +85,7 @@ def find_sites(index: SourceIndex) -> Sites:
         tuple(config_writes),
         routes,
         frozenset(blueprints),
-        tuple(find_header_writes(index)),
+        tuple(find_header_writes(index, request_names)),
         tuple(foreign),
     )
 

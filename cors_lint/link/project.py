@@ -11,9 +11,10 @@ callers pass, which the application linker finds through the calls.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -30,11 +31,16 @@ from cors_lint.find.flask_sites import (
 from cors_lint.find.modules import ModuleLoader
 from cors_lint.find.sites import Sites
 from cors_lint.find.source import SourceIndex
+from cors_lint.find.headers import REQUEST_NAMES
 from cors_lint.find.visitor import find_sites
 
 # Following a name through more hops than this means something unusual (or a
 # generated maze): the name is left unresolved rather than followed forever.
 MAX_HOPS = 400
+REEXPORT_HOPS = 3
+# ``from <module> import ..., request, ...`` (the finder's qualified name for it
+# is ``<module>.request``).
+_REQUEST_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t(]+[^\n]*?\brequest\b(?![ \t]+as\b)", re.MULTILINE)
 # Classes derived from Flask, Blueprint or CORS through at most this many bases.
 MAX_CLASS_DEPTH = 8
 
@@ -81,6 +87,7 @@ class Module:
         self.file = file
         self.index = index
         self.path = index.path
+        self.loader = loader
         self.evaluator = Evaluator(index, loader)
         self._sites: Optional[Sites] = None
         self._flask: Optional[FlaskSites] = None
@@ -88,8 +95,21 @@ class Module:
     @property
     def sites(self) -> Sites:
         if self._sites is None:
-            self._sites = find_sites(self.index)
+            self._sites = find_sites(self.index, REQUEST_NAMES | self._reexported_requests())
         return self._sites
+
+    def _reexported_requests(self) -> FrozenSet[str]:
+        """``from myapp.web import request`` where ``myapp/web.py`` has
+        ``from flask import request``: Flask's request under a project name,
+        followed a few re-exports deep."""
+        found = set()
+        for match in _REQUEST_IMPORT.finditer(self.index.text):
+            dotted = match.group(1)
+            if dotted.split(".")[0] == "flask":
+                continue
+            if _is_flask_request(self, dotted, self.loader, REEXPORT_HOPS):
+                found.add(f"{dotted}.request")
+        return frozenset(found)
 
     @property
     def flask(self) -> FlaskSites:
@@ -353,3 +373,22 @@ def _unique(refs: List[Ref]) -> List[Ref]:
         if ref not in seen:
             seen.append(ref)
     return seen
+
+
+def _is_flask_request(importer: "Module", dotted: str, loader: ModuleLoader, hops: int) -> bool:
+    """Is ``request`` in the project module ``dotted`` (as ``importer``
+    imports it) Flask's request?"""
+    located = loader.locate(str(importer.file), dotted)
+    loaded = loader.load(located) if located is not None else None
+    if loaded is None:
+        return False
+    _, bindings = loaded.index.lookup("request", "")
+    for binding in bindings:
+        if binding.kind != "import" or not binding.qualified_name:
+            continue
+        if binding.qualified_name in REQUEST_NAMES:
+            return True
+        source = binding.qualified_name.rpartition(".")[0]
+        if hops > 0 and source and source.split(".")[0] != "flask":
+            return _is_flask_request(Module(Path(located), loaded.index, loader), source, loader, hops - 1)  # type: ignore[arg-type]
+    return False

@@ -28,3 +28,7 @@ def feed():
 
 
 app.register_blueprint(open_api, url_prefix="/open")
+
+from helped_headers.partner import partner  # noqa: E402
+
+app.register_blueprint(partner, url_prefix="/partner")
