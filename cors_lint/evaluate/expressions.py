@@ -100,6 +100,8 @@ class Evaluator:
             return Unknown(f"environment variable {name} (read without a default)", where)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             return self._add(node, where, following, depth)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            return self._or(node, where, following, depth)
         if isinstance(node, cst.FormattedString):
             if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
                 # An f-string without substitutions is the same string without the f.
@@ -340,6 +342,32 @@ class Evaluator:
         if isinstance(default, Unknown):
             return Unknown(f"environment variable {name} with a default that is not known", where)
         return dataclasses.replace(default, env=name)
+
+    def _or(self, node: cst.BooleanOperation, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        """``os.getenv("X") or "*"``: unknown at lint time, but wherever X is
+        unset (or empty) the value is the right side, as with a default."""
+        name = self._environment_without_default(node.left, following, depth)
+        if name is None:
+            return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+        fallback = self._eval(node.right, following, depth)
+        if isinstance(fallback, Unknown):
+            return Unknown(f"environment variable {name} with a fallback that is not known", where)
+        return dataclasses.replace(fallback, env=name)
+
+    def _environment_without_default(self, node: cst.BaseExpression, following: FrozenSet[int], depth: int) -> Optional[str]:
+        """The variable's name when ``node`` reads the environment with no
+        default, or an empty one (``os.getenv("X")``, ``os.environ.get("X", "")``)."""
+        if not isinstance(node, cst.Call) or not self.index.qualified_names(node.func) & _ENV_GETTERS:
+            return None
+        arguments = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if not arguments or len(arguments) > 2 or len(arguments) != len(node.args):
+            return None
+        if len(arguments) == 2:
+            default = self._eval(arguments[1].value, following, depth)
+            if not (isinstance(default, Known) and default.value in ("", None)):
+                return None
+        key = self._eval(arguments[0].value, following, depth)
+        return key.value if isinstance(key, Known) and isinstance(key.value, str) else None
 
     def _split(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
         assert isinstance(node.func, cst.Attribute)
