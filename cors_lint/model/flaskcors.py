@@ -161,15 +161,18 @@ def match_path(path: str, resource: PatternLike, behaviour: Optional[Behaviour] 
 
 
 def decode_path(path: str, behaviour: Optional[Behaviour] = None) -> str:
-    """The path flask-cors matches resources against: ``request.path``
-    decoded again (``unquote`` since 6.0.0, ``unquote_plus`` from 3.0.9 to
-    5.0.1, which turns ``+`` into a space; not at all before)."""
+    """The path flask-cors matches resources against, for a request to
+    ``path`` (as the client sends it): ``request.path`` (the server
+    percent-decodes it once), decoded again by flask-cors (``unquote`` since
+    6.0.0; ``unquote_plus`` from 3.0.9 to 5.0.1, which also turns ``+`` into
+    a space; not at all before 3.0.9)."""
+    request_path = unquote(path)
     decoding = (behaviour or releases.newest()).path_decoding
     if decoding == releases.UNQUOTE:
-        return unquote(path)
+        return unquote(request_path)
     if decoding == releases.UNQUOTE_PLUS:
-        return unquote_plus(path)
-    return path
+        return unquote_plus(request_path)
+    return request_path
 
 
 def resolve_resource(pattern: PatternLike, behaviour: Optional[Behaviour] = None) -> PatternLike:
