@@ -25,6 +25,7 @@ from cors_lint.model.releases import Behaviour
 if TYPE_CHECKING:  # the model needs no parser: rules and formatters load without libcst
     from cors_lint.evaluate.expressions import Evaluator
     from cors_lint.find.sites import Argument, ConfigWrite, DecoratorCall, RouteDecorator, Sites
+    from cors_lint.model.exposures import VersionAssessment
     from cors_lint.model.headers import FunctionHeaders
 
 
@@ -174,6 +175,9 @@ class Policy:
     hook_conflicts: Tuple[HookConflict, ...] = ()  # hand-written headers against flask-cors, from the app model
     config_reads: FrozenSet[str] = frozenset()  # CORS_* keys the module's own code reads from app.config
     trusted_origins: Tuple[str, ...] = ()  # the run's ``trusted-origins`` setting (CRS111)
+    # The flask-cors releases the project allows and the advisories its apps
+    # make reachable (CRS6xx); None when no allowed release has an advisory.
+    flask_cors: "Optional[VersionAssessment]" = None
 
     @property
     def active(self) -> Tuple[Registration, ...]:

@@ -157,3 +157,33 @@ def first_release_where(predicate, after: Optional[str] = None) -> Optional[str]
         if version not in YANKED and predicate(BEHAVIOURS[version]):
             return version
     return None
+
+
+def allowed(specifier: str) -> Tuple[str, ...]:
+    """The released versions a PEP 440 specifier allows, oldest first. A
+    yanked release only through an exact ``==`` pin (PEP 592)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        specifiers = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return ()
+    exact = {spec.version for spec in specifiers if spec.operator in ("==", "===")}
+    return tuple(
+        version
+        for version in RELEASED
+        if specifiers.contains(version, prereleases=False) and (version not in YANKED or version in exact)
+    )
+
+
+def describe_range(versions: Tuple[str, ...]) -> str:
+    """"5.0.1", "4.0.0 to 5.0.1", or "3.0.10, 6.0.5" (not a contiguous run)."""
+    if not versions:
+        return "no released version"
+    if len(versions) == 1:
+        return versions[0]
+    indices = [RELEASED.index(version) for version in versions]
+    contiguous = all(
+        RELEASED[index] in YANKED or index in indices for index in range(indices[0], indices[-1] + 1)
+    )
+    return f"{versions[0]} to {versions[-1]}" if contiguous else ", ".join(versions)
