@@ -50,6 +50,11 @@ def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
     multiple=True,
     help="An origin the application trusts (repeatable): https://app.example.com or https://*.example.com (CRS111).",
 )
+@click.option(
+    "--flask-cors-version",
+    metavar="X.Y.Z",
+    help="The flask-cors release the project runs, instead of the one its requirement files allow (CRS6xx).",
+)
 @click.option("--config", "config_path", metavar="FILE", help="Read [tool.cors-lint] from FILE instead of searching.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report (and match config against) for '-'.")
@@ -79,6 +84,7 @@ def main(
     exclude: Tuple[str, ...],
     fail_on: Optional[str],
     trusted_origins: Tuple[str, ...],
+    flask_cors_version: Optional[str],
     config_path: Optional[str],
     isolated: bool,
     stdin_filename: Optional[str],
@@ -130,6 +136,7 @@ def main(
                 "fail_on": fail_on,
                 "timeout": timeout,
                 "trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin"),
+                "flask_cors_version": config.check_flask_cors_version(flask_cors_version, "--flask-cors-version"),
             },
         )
         _check_codes(settings)
@@ -203,7 +210,12 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
 
             options = dict(checked=(name,), select=select, ignore=settings.ignore)
             [found] = budget.run(
-                functools.partial(engine.lint_group, trusted_origins=settings.trusted_origins, **options),
+                functools.partial(
+                    engine.lint_group,
+                    trusted_origins=settings.trusted_origins,
+                    flask_cors_version=settings.flask_cors_version,
+                    **options,
+                ),
                 [[(name, data)]],
                 timeout=settings.timeout,
                 jobs=1,
@@ -214,7 +226,16 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
 
             findings.extend(with_routes(deduplicate(found)))
         else:
-            findings.extend(lint_source(data, name, select, settings.ignore, trusted_origins=settings.trusted_origins))
+            findings.extend(
+                lint_source(
+                    data,
+                    name,
+                    select,
+                    settings.ignore,
+                    trusted_origins=settings.trusted_origins,
+                    flask_cors_version=settings.flask_cors_version,
+                )
+            )
         files_checked += 1
     file_paths = [path for path in paths if path != "-"]
     if file_paths:
@@ -227,6 +248,7 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
                 jobs,
                 trusted_origins=settings.trusted_origins,
                 timeout=settings.timeout,
+                flask_cors_version=settings.flask_cors_version,
             )
         except files.MissingPath as missing:
             raise click.UsageError(f"path does not exist: {missing}") from None

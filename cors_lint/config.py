@@ -20,7 +20,10 @@ else:  # pragma: no cover - Python 3.9 and 3.10
     import tomli as tomllib
 
 SEVERITIES = ("error", "warning", "note")
-KEYS = ("select", "extend-select", "ignore", "exclude", "per-file-ignores", "fail-on", "timeout", "trusted-origins")
+KEYS = (
+    "select", "extend-select", "ignore", "exclude", "per-file-ignores", "fail-on", "timeout", "trusted-origins",
+    "flask-cors-version",
+)
 DEFAULT_TIMEOUT = 10.0  # seconds per unit of analysis (a group of modules: an app, or a lone file)
 
 
@@ -38,6 +41,7 @@ class Settings:
     fail_on: str = "warning"
     trusted_origins: Tuple[str, ...] = ()  # scheme://host[:port] or scheme://*.domain (CRS111)
     timeout: float = DEFAULT_TIMEOUT  # 0: unbounded
+    flask_cors_version: Optional[str] = None  # replaces the project's flask-cors requirement (CRS6xx)
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     source: Optional[Path] = None  # the file the settings came from
 
@@ -102,6 +106,7 @@ def load_config(path: Path) -> Settings:
         ),
         fail_on=fail_on,
         trusted_origins=check_trusted_origins(_strings(path, "trusted-origins", table.get("trusted-origins", [])), str(path)),
+        flask_cors_version=check_flask_cors_version(table.get("flask-cors-version"), f"{path}: flask-cors-version"),
         root=path.parent,
         source=path,
     )
@@ -151,6 +156,20 @@ def check_trusted_origins(origins: Sequence[str], where: str) -> Tuple[str, ...]
         except TrustedOriginError as error:
             raise ConfigError(f"{where}: {error}") from None
     return tuple(origins)
+
+
+def check_flask_cors_version(version: Any, where: str) -> Optional[str]:
+    """A released flask-cors version, exactly (``5.0.1``), or None."""
+    if version is None:
+        return None
+    from cors_lint.model import releases
+
+    if not isinstance(version, str) or not releases.is_released(version.strip()):
+        raise ConfigError(
+            f"{where}: {version!r} is not a flask-cors release (give one such as {releases.NEWEST}; "
+            f"known: {releases.RELEASED[0]} to {releases.NEWEST})"
+        )
+    return version.strip()
 
 
 def check_codes(codes: Sequence[str], known: Sequence[str], where: str) -> None:

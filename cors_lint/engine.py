@@ -241,7 +241,7 @@ class PinnedVersions:
         from cors_lint.model.pinned import choose
 
         if self.override:
-            return choose((), self.override, "--flask-cors-version")
+            return choose((), self.override, "the flask-cors-version setting")
         directory = os.path.dirname(os.path.abspath(path or "<source>"))
         if directory not in self._by_directory:
             from cors_lint.find.modules import project_root

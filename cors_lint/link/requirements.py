@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import ast
 import configparser
+import dataclasses
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -72,8 +74,16 @@ def find_requirements(start: Path, root: Path) -> Tuple[Declared, ...]:
         for path in files:
             found.extend(read_file(path))
         locked = [declared for declared in found if declared.locked]
-        return tuple(sorted(set(locked or found)))
+        return tuple(sorted({dataclasses.replace(declared, path=shown_path(declared.path)) for declared in locked or found}))
     return ()
+
+
+def shown_path(path: str) -> str:
+    """Relative to the current directory when the file lies inside it, as
+    cors-lint reports every path."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd + os.sep) else absolute
 
 
 def _upwards(directory: Path, root: Path) -> Iterator[Path]:

@@ -80,7 +80,7 @@ def assess(model: Optional[ApplicationModel], pinned: PinnedFlaskCors) -> Versio
     witnesses in this application, or why it is not reachable."""
     exposures: List[Exposure] = []
     unreachable: List[Unreachable] = []
-    routes = _routes(model)
+    routes = answered_routes(model)
     for advisory in ADVISORIES:
         affected = tuple(version for version in pinned.versions if advisory.affects(version))
         if not affected:
@@ -93,7 +93,7 @@ def assess(model: Optional[ApplicationModel], pinned: PinnedFlaskCors) -> Versio
     return VersionAssessment(pinned, tuple(exposures), tuple(unreachable))
 
 
-def _routes(model: Optional[ApplicationModel]) -> List[RoutePolicy]:
+def answered_routes(model: Optional[ApplicationModel]) -> List[RoutePolicy]:
     """Routes with a known rule that a flask-cors registration may answer."""
     if model is None:
         return []
@@ -115,7 +115,7 @@ def _witnesses(advisory: Advisory, affected: Sequence[str], routes: Sequence[Rou
             continue
         tried.append(behaviour)
         fixed = advisory.fixed_behaviour(behaviour)
-        rebuilt = _Rebuilder()
+        rebuilt = Rebuilder()
         found = []
         for route in routes:
             exposure = _route_witness(advisory, version, behaviour, fixed, route, rebuilt)
@@ -126,7 +126,7 @@ def _witnesses(advisory: Advisory, affected: Sequence[str], routes: Sequence[Rou
     return []
 
 
-class _Rebuilder:
+class Rebuilder:
     """Registrations rebuilt for a release, each once (by identity)."""
 
     def __init__(self) -> None:
@@ -150,14 +150,14 @@ class _Rebuilder:
 
 
 def _route_witness(
-    advisory: Advisory, version: str, behaviour: Behaviour, fixed: Behaviour, route: RoutePolicy, rebuilt: _Rebuilder
+    advisory: Advisory, version: str, behaviour: Behaviour, fixed: Behaviour, route: RoutePolicy, rebuilt: Rebuilder
 ) -> Optional[Exposure]:
     from cors_lint.model.request import CannotPredict, predict_route
 
     if advisory.kind == LOG:
         return _log_witness(advisory, version, behaviour, route, rebuilt)
     under, with_fix = rebuilt.route(route, behaviour), rebuilt.route(route, fixed)
-    for request in _requests(route, behaviour):
+    for request in requests_for(route):
         try:
             answer = predict_route(under, request.path, request.method, dict(request.headers))
             answer_fixed = predict_route(with_fix, request.path, request.method, dict(request.headers))
@@ -173,7 +173,7 @@ def _route_witness(
 
 
 def _log_witness(
-    advisory: Advisory, version: str, behaviour: Behaviour, route: RoutePolicy, rebuilt: _Rebuilder
+    advisory: Advisory, version: str, behaviour: Behaviour, route: RoutePolicy, rebuilt: Rebuilder
 ) -> Optional[Exposure]:
     """flask-cors's extension logs (at DEBUG) the path of every request a
     resource covers, even one Flask answers with 404: the route's path, or
@@ -219,7 +219,10 @@ def grants(answer: Headers, request: Request) -> FrozenSet[str]:
     return frozenset(granted)
 
 
-def _requests(route: RoutePolicy, behaviour: Behaviour) -> Iterator[Request]:
+def requests_for(route: RoutePolicy) -> Iterator[Request]:
+    """The concrete requests tried on a route: its candidate paths, from an
+    attacker's origin, ``null`` and the origins the configuration names, as
+    simple requests and as preflights asking for private network access."""
     origins = [ATTACKER_ORIGIN, "null"]
     for writer in route.writers:
         if writer.registration is not None:
