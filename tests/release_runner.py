@@ -20,7 +20,18 @@ logging.getLogger("flask_cors").setLevel(logging.CRITICAL)
 STARTUP_ERROR = "startup error"
 
 
+class _Captured(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.text = []
+
+    def emit(self, record):
+        self.text.append(record.getMessage())
+
+
 def run(case):
+    if case.get("log"):
+        return _run_logged(case)
     namespace = {"__name__": "generated"}
     try:
         exec(compile(case["source"], "generated.py", "exec"), namespace)  # noqa: S102 - the tests' own generated code
@@ -33,6 +44,26 @@ def run(case):
             answers.append([list(pair) for pair in oracle.ask(app, path, method, headers)])
         except Exception:  # noqa: BLE001 - a 500: flask-cors raised while answering
             answers.append(STARTUP_ERROR)
+    return answers
+
+
+def _run_logged(case):
+    """Each request's headers and what flask-cors logged at DEBUG for it."""
+    namespace = {"__name__": "generated"}
+    exec(compile(case["source"], "generated.py", "exec"), namespace)  # noqa: S102
+    app = namespace["app"]
+    logger = logging.getLogger("flask_cors")
+    answers = []
+    for path, method, headers in case["requests"]:
+        captured = _Captured()
+        logger.addHandler(captured)
+        logger.setLevel(logging.DEBUG)
+        try:
+            answer = [list(pair) for pair in oracle.ask(app, path, method, headers)]
+        finally:
+            logger.removeHandler(captured)
+            logger.setLevel(logging.CRITICAL)
+        answers.append([answer, "\n".join(captured.text)])
     return answers
 
 
