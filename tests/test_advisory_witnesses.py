@@ -13,10 +13,15 @@ from advisory_replay import confirmed, exposures_of, replay_all
 from cors_lint.rules.versions import RULES
 
 DATA = Path(__file__).resolve().parent / "data" / "versioned"
+PROJECT = Path(__file__).resolve().parent / "data" / "versioned_project"
 # A few more apps, beyond the rules' bad examples: each pinned release with
 # the advisories it makes reachable.
 APPS: List[Tuple[str, str]] = [(rule.bad, rule.example_flask_cors_version) for rule in RULES]
-APPS += [(path.read_text(), version) for path in sorted(DATA.glob("*.py")) for version in ("4.0.0", "5.0.1", "6.0.0")]
+APPS += [
+    (path.read_text(), version)
+    for path in [*sorted(DATA.glob("*.py")), PROJECT / "shop" / "__init__.py"]
+    for version in ("4.0.0", "5.0.1", "6.0.0")
+]
 
 
 def _cases():

@@ -1,7 +1,9 @@
 """flask-cors's security advisories, as differences between releases.
 
-Each advisory names the ``Behaviour`` fields its fix changed, with the values
-the fixed release has. Whether the configuration makes it reachable is
+Each advisory names the ``Behaviour`` fields its fix changed: for each, the
+vulnerable values and what the fix turned them into (a later change of the
+same field, such as 6.0.0's ``unquote`` after 3.0.9's ``unquote_plus``, is
+not undone by an older advisory's fix). Whether the configuration makes it reachable is
 decided by comparing a release with the same release *with only that fix
 applied* (``exposures.py``): what differs is exactly what the advisory
 is about, whatever else changed between the two releases.
@@ -13,7 +15,7 @@ and ``tests/test_advisory_witnesses.py``), not taken from the advisory texts;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Tuple
 
 from cors_lint.model import releases
@@ -30,7 +32,8 @@ class Advisory:
     what: str  # the behaviour, as a clause: "answers ... whenever asked"
     introduced: str  # the first affected release (the oldest modelled when it always was)
     fixed: str  # the first release without it, as the releases behave
-    fix: Tuple[Tuple[str, Any], ...]  # the Behaviour fields as the fix set them
+    # Per Behaviour field, (vulnerable value, fixed value) pairs.
+    fix: Tuple[Tuple[str, Tuple[Tuple[Any, Any], ...]], ...]
     kind: str = HEADERS
     advisory_says: str = ""  # where the advisory text differs from the releases
 
@@ -44,12 +47,17 @@ class Advisory:
 
     def fixed_behaviour(self, behaviour: Behaviour) -> Behaviour:
         """The release's behaviour with only this advisory's fix applied."""
-        from dataclasses import replace
+        changes = {}
+        for field, pairs in self.fix:
+            current = getattr(behaviour, field)
+            for vulnerable, fixed in pairs:
+                if current == vulnerable:
+                    changes[field] = fixed
+        return replace(behaviour, **changes)
 
-        return replace(behaviour, **dict(self.fix))
 
-    def fix_fields(self) -> Mapping[str, Any]:
-        return dict(self.fix)
+def _fix(**fields: Mapping[Any, Any]) -> Tuple[Tuple[str, Tuple[Tuple[Any, Any], ...]], ...]:
+    return tuple((field, tuple(pairs.items())) for field, pairs in fields.items())
 
 
 ADVISORIES: Tuple[Advisory, ...] = (
@@ -60,10 +68,10 @@ ADVISORIES: Tuple[Advisory, ...] = (
         "Access-Control-Allow-Private-Network: true (always in 4.0.0 and 4.0.1; by default in 4.0.2)",
         introduced="4.0.0",
         fixed="5.0.0",
-        fix=(
-            ("private_network", releases.FROM_OPTION),
-            ("allow_private_network_default", False),
-            ("options", releases.BASE_OPTIONS + ("allow_private_network",)),
+        fix=_fix(
+            private_network={releases.ALWAYS_ALLOWED: releases.FROM_OPTION},
+            allow_private_network_default={True: False},
+            options={releases.BASE_OPTIONS: releases.BASE_OPTIONS + ("allow_private_network",)},
         ),
     ),
     Advisory(
@@ -72,7 +80,7 @@ ADVISORIES: Tuple[Advisory, ...] = (
         what="decodes the request path with unquote_plus before matching resources, so '+' in a path is a space",
         introduced="3.0.9",
         fixed="6.0.0",
-        fix=(("path_decoding", releases.UNQUOTE),),
+        fix=_fix(path_decoding={releases.UNQUOTE_PLUS: releases.UNQUOTE}),
     ),
     Advisory(
         code="CRS603",
@@ -80,7 +88,7 @@ ADVISORIES: Tuple[Advisory, ...] = (
         what="matches resource patterns ignoring letter case",
         introduced=releases.OLDEST_MODELLED,
         fixed="6.0.0",
-        fix=(("paths_ignore_case", False),),
+        fix=_fix(paths_ignore_case={True: False}),
     ),
     Advisory(
         code="CRS604",
@@ -89,7 +97,7 @@ ADVISORIES: Tuple[Advisory, ...] = (
         "(longest text first before 6.0.0; fewest '/' first among regexes in 6.0.0)",
         introduced=releases.OLDEST_MODELLED,
         fixed="6.0.1",
-        fix=(("resource_order", releases.BY_SPECIFICITY),),
+        fix=_fix(resource_order={releases.BY_LENGTH: releases.BY_SPECIFICITY, releases.FEWER_SLASHES_FIRST: releases.BY_SPECIFICITY}),
         advisory_says="fixed in 6.0.0; but 6.0.0 sorts regex patterns with the fewest '/' first "
         "(a sign error corrected in 6.0.1), so /api/.* still wins over /api/admin/.*",
     ),
@@ -100,7 +108,7 @@ ADVISORIES: Tuple[Advisory, ...] = (
         "(%252F) is not a '/' to the resource patterns",
         introduced=releases.OLDEST_MODELLED,
         fixed="3.0.9",
-        fix=(("path_decoding", releases.UNQUOTE_PLUS),),
+        fix=_fix(path_decoding={releases.NO_DECODING: releases.UNQUOTE_PLUS}),
         advisory_says="describes '../' path traversal; the fix in 3.0.9 only decodes the path again "
         "(unquote_plus): a path with '..' is matched the same before and after it",
     ),
@@ -110,7 +118,7 @@ ADVISORIES: Tuple[Advisory, ...] = (
         what="writes the request path unescaped into its debug log line, so CR/LF in a path forge log lines",
         introduced=releases.OLDEST_MODELLED,
         fixed="4.0.1",
-        fix=(("debug_log_escapes_path", True),),
+        fix=_fix(debug_log_escapes_path={False: True}),
         kind=LOG,
     ),
 )
