@@ -89,7 +89,6 @@ class Scope:
     failure: Optional[StartupError]
     unknown: Optional[Unknown]  # why ``computed`` is missing, if not a failure
     resource_layer: Optional[OptionLayer] = None  # the resource's own options
-    position: int = 0  # its place in the resources as written (releases order them differently)
 
     def setting(self, name: str) -> Setting:
         for setting in self.settings:
@@ -445,13 +444,13 @@ def extension_registration(
         unknown = first_unknown(resources_setting.value) or Unknown("resources are not known", resources_setting.where)
         scopes.append(Scope(resources_setting.value, tuple(merged.values()), None, None, unknown))
     else:
-        for position, pattern, resource_layer in resource_entries:
+        for pattern, resource_layer in resource_entries:
             settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where, behaviour)
             # The options of one resource do not depend on the resources
             # setting itself (serialize_options never reads it): computing it
             # again for each of N resources made the work N squared.
             computed, scope_failure, unknown = _compute(settings, skip=("resources",))
-            scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer, position))
+            scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
     return Registration(
         "extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure, on_blueprint,
         branch=branch, behaviour=behaviour,
@@ -476,10 +475,10 @@ def under_release(registration: Registration, behaviour: Behaviour) -> Registrat
 
 def _resource_entries(
     setting: Setting, behaviour: Optional[Behaviour] = None
-) -> Tuple[Optional[List[Tuple[int, Value, Optional[OptionLayer]]]], Optional[StartupError]]:
-    """The resource patterns with their own options and their place as
-    written, in the release's order; None when the order or the patterns
-    are not known."""
+) -> Tuple[Optional[List[Tuple[Value, Optional[OptionLayer]]]], Optional[StartupError]]:
+    """The resource patterns with their own options, in the release's order
+    (a release is rebuilt from the layers, so the order as written is never
+    lost); None when the order or the patterns are not known."""
     value = setting.value
     if isinstance(value, Unknown):
         return None, None
@@ -495,11 +494,11 @@ def _resource_entries(
             order = sorted(range(len(entries)), key=lambda i: flaskcors.resource_sort_key(keys[i], behaviour))
         except (NotConcrete, TypeError):
             return None, None
-        return [(i, *entries[i]) for i in order], None
+        return [entries[i] for i in order], None
     if isinstance(inner, (str, Pattern)):
-        return [(0, _fixed_resource(value), None)], None
+        return [(_fixed_resource(value), None)], None
     if isinstance(inner, Sequence):
-        return [(i, _fixed_resource(item), None) for i, item in enumerate(inner.items)], None
+        return [(_fixed_resource(item), None) for item in inner.items], None
     return None, StartupError("bad-resources", f"flask-cors raises ValueError: resources={inner!r} is not a pattern, list or dict")
 
 
