@@ -9,7 +9,7 @@ directory of its own (``releases.py``), in a subprocess. The predicted CORS
 headers must equal the release's for every request.
 
 Default: the releases in ``releases.DEFAULT_RELEASES``; every release from
-3.0.0 on with ``CORS_LINT_ALL_RELEASES=1`` (and more configurations with
+3.0.8 on with ``CORS_LINT_ALL_RELEASES=1`` (and more configurations with
 ``CORS_LINT_RELEASE_CASES=N``).
 """
 
