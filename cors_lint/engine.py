@@ -351,7 +351,11 @@ def _analyse_group(
     model = _application_model(project)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     routes = _routes_by_registration(model)
-    versions = _assess_versions(model, (pins or PinnedVersions()).for_module(parsed[0].path))
+    try:
+        versions = _assess_versions(model, (pins or PinnedVersions()).for_module(parsed[0].path))
+    except Exception as error:  # noqa: BLE001 - the other rules still run; the failure is reported
+        versions = None
+        findings.extend(dataclasses.replace(_internal_error(error), path=member.path) for member in parsed if member.checked)
     for member, module in zip(parsed, modules):
         # A module that does not import flask_cors may still hold a registration
         # (``cors.init_app(app)`` with ``cors`` from extensions.py).
