@@ -145,3 +145,13 @@ def test_poetry_constraints(constraint: str, specifier: str) -> None:
 def test_an_override_replaces_the_requirement() -> None:
     pinned = choose((), "4.0.1", "--flask-cors-version")
     assert pinned.versions == ("4.0.1",) and "--flask-cors-version" in pinned.describe()
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [("setup.cfg", "[options\ninstall_requires = flask-cors==5.0.1"), ("Pipfile.lock", "{not json flask-cors"),
+     ("pyproject.toml", "[project\ndependencies = ['flask-cors==5.0.1']"), ("setup.py", "setup(install_requires=['flask-cors==5.0.1'")],
+)
+def test_a_broken_file_declares_nothing(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    assert find_requirements(tmp_path, tmp_path) == ()

@@ -16,10 +16,7 @@ versions of both.
 
 from __future__ import annotations
 
-import ast
-import configparser
 import dataclasses
-import json
 import os
 import re
 import sys
@@ -27,15 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - older Pythons
     import tomli as tomllib
 
 NAME = "flask-cors"
+# packaging is imported only when a file mentions flask-cors: its import
+# (platform tags, markers) would cost every run about 20 ms.
+
+
+def canonicalize_name(name: str) -> str:
+    """PEP 503's normalised name: ``Flask_CORS`` and ``flask.cors`` are ``flask-cors``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 # A line that may mention flask-cors, in any of its spellings (Flask-CORS, flask_cors).
 MENTION = re.compile(r"flask[-_.]?cors", re.IGNORECASE)
 REQUIREMENT_GLOBS = ("requirements*.txt", "requirements/*.txt", "constraints*.txt", "requirements*.in")
@@ -134,8 +135,8 @@ def read_file(path: Path) -> List[Declared]:
         if name == "setup.py":
             return _setup_py(path, text)
         return _requirements_txt(path, set())
-    except (ValueError, SyntaxError, configparser.Error, tomllib.TOMLDecodeError, RecursionError):
-        return []
+    except (ValueError, SyntaxError, tomllib.TOMLDecodeError, RecursionError):
+        return []  # json's errors are ValueErrors; setup.cfg's are caught where it is read
 
 
 # --- PEP 508 strings ---------------------------------------------------------
@@ -145,6 +146,10 @@ def parse_line(text: str) -> Optional[str]:
     """The specifier of a PEP 508 requirement on flask-cors (``""`` for any
     version); None when it is about another package or not a requirement.
     Extras and markers are allowed and do not change the versions."""
+    if not MENTION.search(text):
+        return None
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(text.strip())
     except InvalidRequirement:
@@ -326,6 +331,8 @@ def _pipfile(path: Path, text: str) -> List[Declared]:
 
 
 def _pipfile_lock(path: Path, text: str) -> List[Declared]:
+    import json
+
     data = json.loads(text)
     found = []
     for section in ("default", "develop"):
@@ -339,8 +346,13 @@ def _pipfile_lock(path: Path, text: str) -> List[Declared]:
 
 
 def _setup_cfg(path: Path, text: str) -> List[Declared]:
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(text)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
     strings: List[str] = []
     if parser.has_option("options", "install_requires"):
         strings.extend(parser.get("options", "install_requires").splitlines())
@@ -354,6 +366,8 @@ def _setup_cfg(path: Path, text: str) -> List[Declared]:
 def _setup_py(path: Path, text: str) -> List[Declared]:
     """``install_requires=[...]`` and ``extras_require={...}`` of a ``setup()``
     call, as literal strings."""
+    import ast
+
     found = []
     for node in ast.walk(ast.parse(text)):
         if not isinstance(node, ast.Call):

@@ -26,7 +26,7 @@ from cors_lint.model.flaskcors import Headers
 from cors_lint.model.pinned import PinnedFlaskCors
 from cors_lint.model.policy import NotConcrete, Registration, concrete, under_release
 from cors_lint.model.releases import Behaviour
-from cors_lint.model.routes import ApplicationModel, RoutePolicy, Writer, scope_for
+from cors_lint.model.routes import ApplicationModel, RoutePolicy, scope_for
 
 ATTACKER_ORIGIN = "https://evil.example"
 LOG_INJECTION = "%0D%0AWARNING:forged-by-cors-lint"  # CR LF, percent-encoded in the request line
@@ -166,7 +166,7 @@ def _route_witness(
         if grants(answer, request) - grants(answer_fixed, request):
             deciding = _answering(under, request.path)
             return Exposure(
-                advisory.code, version, deciding.where if deciding else route.where, _route_example(route, request),
+                advisory.code, version, deciding.where if deciding else route.where, f"{request.method} {route.rule}",
                 route.where, request, answer, answer_fixed,
             )
     return None
@@ -328,10 +328,6 @@ def _rule_regex(rule: str) -> "re.Pattern[str]":
         position = match.end()
     parts.append(re.escape(rule[position:]))
     return re.compile("".join(parts), re.DOTALL)
-
-
-def _route_example(route: RoutePolicy, request: Request) -> str:
-    return f"{request.method} {route.rule}"
 
 
 def _why_not(advisory: Advisory, routes: Sequence[RoutePolicy]) -> str:

@@ -123,12 +123,15 @@ def parse_version(text: str) -> Version:
 
 
 def _build_table() -> Dict[str, Behaviour]:
+    """Each release's behaviour: the releases in order, each change applied
+    once, from its release on (built when the model is imported, so cheap)."""
     table = {}
+    current = _OLDEST
+    pending = list(CHANGES)
     for version in RELEASED:
-        current = _OLDEST
-        for since, changes in CHANGES:
-            if parse_version(version) >= parse_version(since):
-                current = replace(current, **changes)  # type: ignore[arg-type]
+        number = parse_version(version)
+        while pending and number >= parse_version(pending[0][0]):
+            current = replace(current, **pending.pop(0)[1])  # type: ignore[arg-type]
         table[version] = current
     return table
 
