@@ -237,19 +237,30 @@ class PinnedVersions:
         self.override = override
         self._by_directory: Dict[str, object] = {}
 
-    def for_module(self, path: str) -> "PinnedFlaskCors":
-        from cors_lint.model.pinned import choose
-
+    def for_module(self, path: str) -> "Optional[PinnedFlaskCors]":
+        """None when the project's packaging files never mention flask-cors:
+        the newest release is assumed, and nothing about versions is loaded."""
         if self.override:
+            from cors_lint.model.pinned import choose
+
             return choose((), self.override, "the flask-cors-version setting")
         directory = os.path.dirname(os.path.abspath(path or "<source>"))
         if directory not in self._by_directory:
-            from cors_lint.find.modules import project_root
-            from cors_lint.link.requirements import find_requirements
-
-            start = Path(directory)
-            self._by_directory[directory] = choose(find_requirements(start, project_root(start / "_")))
+            self._by_directory[directory] = self._read(Path(directory))
         return self._by_directory[directory]  # type: ignore[return-value]
+
+    @staticmethod
+    def _read(directory: Path) -> "Optional[PinnedFlaskCors]":
+        from cors_lint.find.modules import project_root
+        from cors_lint.link.packaging_files import may_declare_flask_cors, nearest_packaging_files
+
+        root = project_root(directory / "_")
+        if not may_declare_flask_cors(nearest_packaging_files(directory, root)):
+            return None
+        from cors_lint.link.requirements import find_requirements
+        from cors_lint.model.pinned import choose
+
+        return choose(find_requirements(directory, root))
 
 
 @dataclass(frozen=True)
@@ -377,9 +388,14 @@ def _analyse_group(
     return findings
 
 
-def _assess_versions(model: "Optional[ApplicationModel]", pinned: "PinnedFlaskCors") -> "Optional[VersionAssessment]":
+def _assess_versions(
+    model: "Optional[ApplicationModel]", pinned: "Optional[PinnedFlaskCors]"
+) -> "Optional[VersionAssessment]":
     """Which advisories of the flask-cors releases the project allows its
-    apps make reachable; None (nothing to do) when no allowed release has one."""
+    apps make reachable; None (nothing to do) when no allowed release has
+    one, or when no requirement was found (the newest release)."""
+    if pinned is None:
+        return None
     from cors_lint.model.advisories import ADVISORIES
 
     if not any(advisory.affects(version) for advisory in ADVISORIES for version in pinned.versions):

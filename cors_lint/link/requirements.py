@@ -22,7 +22,9 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+from cors_lint.link.packaging_files import MENTION, nearest_packaging_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,15 +39,10 @@ NAME = "flask-cors"
 def canonicalize_name(name: str) -> str:
     """PEP 503's normalised name: ``Flask_CORS`` and ``flask.cors`` are ``flask-cors``."""
     return re.sub(r"[-_.]+", "-", name).lower()
-# A line that may mention flask-cors, in any of its spellings (Flask-CORS, flask_cors).
-MENTION = re.compile(r"flask[-_.]?cors", re.IGNORECASE)
-REQUIREMENT_GLOBS = ("requirements*.txt", "requirements/*.txt", "constraints*.txt", "requirements*.in")
-LOCK_FILES = ("poetry.lock", "uv.lock", "Pipfile.lock")
-DECLARING_FILES = ("pyproject.toml", "Pipfile", "setup.cfg", "setup.py")
 MAX_INCLUDES = 50  # -r/-c files followed, against cycles and runaway trees
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Declared:
     """One flask-cors requirement as written: a PEP 440 specifier (``""``:
     any version), or an exact version from a lock file."""
@@ -66,17 +63,12 @@ def find_requirements(start: Path, root: Path) -> Tuple[Declared, ...]:
     """The flask-cors requirements of the project: the nearest directory from
     ``start`` up to ``root`` (the project root) that holds packaging files.
     Lock files, when they mention flask-cors, stand for the others."""
-    directory = start if start.is_dir() else start.parent
-    for folder in _upwards(directory, root):
-        files = _packaging_files(folder)
-        if not files:
-            continue
-        found: List[Declared] = []
-        for path in files:
-            found.extend(read_file(path))
-        locked = [declared for declared in found if declared.locked]
-        return tuple(sorted({dataclasses.replace(declared, path=shown_path(declared.path)) for declared in locked or found}))
-    return ()
+    found: List[Declared] = []
+    for path in nearest_packaging_files(start, root):
+        found.extend(read_file(path))
+    locked = [declared for declared in found if declared.locked]
+    shown = {dataclasses.replace(declared, path=shown_path(declared.path)) for declared in locked or found}
+    return tuple(sorted(shown, key=lambda declared: (declared.path, declared.line, declared.column, declared.specifier)))
 
 
 def shown_path(path: str) -> str:
@@ -85,29 +77,6 @@ def shown_path(path: str) -> str:
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     return os.path.relpath(absolute, cwd) if absolute.startswith(cwd + os.sep) else absolute
-
-
-def _upwards(directory: Path, root: Path) -> Iterator[Path]:
-    try:
-        directory.relative_to(root)
-    except ValueError:
-        yield directory
-        return
-    while True:
-        yield directory
-        if directory == root or directory.parent == directory:
-            return
-        directory = directory.parent
-
-
-def _packaging_files(folder: Path) -> List[Path]:
-    found: Set[Path] = set()
-    for pattern in REQUIREMENT_GLOBS:
-        found.update(path for path in folder.glob(pattern) if path.is_file())
-    for name in LOCK_FILES + DECLARING_FILES:
-        if (folder / name).is_file():
-            found.add(folder / name)
-    return sorted(found)
 
 
 def read_file(path: Path) -> List[Declared]:

@@ -10,16 +10,17 @@ related location.
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List
+from typing import TYPE_CHECKING, Dict, Iterator, List
 
 from cors_lint.findings import Finding, Related, Severity
-from cors_lint.model.advisories import BY_CODE, LOG
-from cors_lint.model.exposures import Exposure
 from cors_lint.model.policy import Policy
 from cors_lint.rules.base import Rule, example_app
 
+if TYPE_CHECKING:  # loaded only when a project pins an affected release
+    from cors_lint.model.exposures import Exposure
 
-def _granted(exposure: Exposure) -> str:
+
+def _granted(exposure: "Exposure") -> str:
     from cors_lint.model.exposures import grants
 
     gained = sorted(grants(exposure.affected, exposure.request) - grants(exposure.fixed, exposure.request))
@@ -31,9 +32,11 @@ def check_advisory(code: str):
         assessment = policy.flask_cors
         if assessment is None:
             return
+        from cors_lint.model.advisories import BY_CODE, LOG
+
         advisory = BY_CODE[code]
         here = {registration.where for registration in policy.registrations}
-        by_registration: Dict[object, List[Exposure]] = {}
+        by_registration: Dict[object, List["Exposure"]] = {}
         for exposure in assessment.exposures:
             if exposure.code == code and exposure.registration in here:
                 by_registration.setdefault(exposure.registration, []).append(exposure)
