@@ -40,12 +40,15 @@ def replay_all(items: Sequence[Tuple[str, Exposure]]) -> List[Tuple[object, obje
         wanted.setdefault(exposure.version, []).append((index, 0))
         wanted.setdefault(BY_CODE[exposure.code].fixed, []).append((index, 1))
     directories = installed_releases.install(sorted(wanted, key=releases.parse_version), CACHE)
+    missing = [version for version in wanted if directories[version] is None]
+    if missing:
+        raise LookupError(f"flask-cors {missing[0]} cannot be installed")
+    asked = installed_releases.ask_releases(
+        directories, {version: [_case(*items[index]) for index, _ in uses] for version, uses in wanted.items()}  # type: ignore[arg-type]
+    )
     answers: Dict[Tuple[int, int], object] = {}
     for version, uses in wanted.items():
-        if directories[version] is None:
-            raise LookupError(f"flask-cors {version} cannot be installed")
-        cases = [_case(*items[index]) for index, _ in uses]
-        for (index, side), [answer] in zip(uses, installed_releases.ask_release(directories[version], cases)):
+        for (index, side), [answer] in zip(uses, asked[version]):
             answers[index, side] = answer
     return [(answers[index, 0], answers[index, 1]) for index in range(len(items))]
 

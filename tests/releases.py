@@ -54,7 +54,7 @@ def _install(version: str, root: Path) -> Optional[str]:
     if done.exists():
         return str(target)
     packages = [f"flask-cors=={version}"] + (["six"] if needs_six(version) else [])
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", "--disable-pip-version-check",
                "--target", str(target), *packages]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
@@ -66,7 +66,7 @@ def _install(version: str, root: Path) -> Optional[str]:
 def install(versions: Sequence[str], root: Path) -> Dict[str, Optional[str]]:
     """Every release in its own directory, installed in parallel."""
     root.mkdir(parents=True, exist_ok=True)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         found = pool.map(lambda version: _install(version, root), versions)
         return dict(zip(versions, found))
 
@@ -81,3 +81,11 @@ def ask_release(directory: str, cases: List[dict]) -> List[list]:
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
     return json.loads(result.stdout)["answers"]
+
+
+def ask_releases(directories: Dict[str, str], cases_by_version: Dict[str, List[dict]]) -> Dict[str, List[list]]:
+    """``ask_release`` for several releases at once, in parallel processes."""
+    workers = max(2, os.cpu_count() or 2)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {version: pool.submit(ask_release, directories[version], cases) for version, cases in cases_by_version.items()}
+        return {version: future.result() for version, future in futures.items()}
