@@ -22,6 +22,10 @@ APPS += [
     for path in [*sorted(DATA.glob("*.py")), PROJECT / "shop" / "__init__.py"]
     for version in ("4.0.0", "5.0.1", "6.0.0")
 ]
+# The fixtures pinned by a requirements.txt next to them.
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+APPS += [((FIXTURES / "pinned_flask_cors_4" / "app.py").read_text(), "4.0.0")]
+APPS += [((FIXTURES / "pinned_flask_cors_3" / "app.py").read_text(), "3.0.8")]
 
 
 def _cases():
