@@ -30,7 +30,7 @@ from cors_lint.model.flaskcors import StartupError
 from cors_lint.model.policy import under_release
 from cors_lint.model.predict import predict, predict_app
 
-CASES = int(os.environ.get("CORS_LINT_RELEASE_CASES", "60"))
+CASES = int(os.environ.get("CORS_LINT_RELEASE_CASES", "45"))
 SEED = 17
 
 ORIGINS = ["*", "https://app.example.com", r"https://.*\.example\.com", "http://localhost:3000", "null"]
