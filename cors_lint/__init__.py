@@ -33,11 +33,15 @@ def lint_source(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     trusted_origins: Sequence[str] = (),
+    flask_cors_version: Optional[str] = None,
 ) -> "List[Finding]":
-    """Findings for one file's contents."""
+    """Findings for one file's contents. ``flask_cors_version`` replaces the
+    flask-cors requirement found next to ``path``."""
     from cors_lint import engine
 
-    return engine.lint_source(source, path, select, ignore, trusted_origins=tuple(trusted_origins))
+    return engine.lint_source(
+        source, path, select, ignore, trusted_origins=tuple(trusted_origins), flask_cors_version=flask_cors_version
+    )
 
 
 def lint_paths(
@@ -48,6 +52,7 @@ def lint_paths(
     jobs: Optional[int] = None,
     trusted_origins: Sequence[str] = (),
     timeout: float = 0,
+    flask_cors_version: Optional[str] = None,
 ) -> LintRun:
     """Findings for files and directories, sorted; the same whatever ``jobs``.
 
@@ -85,7 +90,9 @@ def lint_paths(
     # app: the modules around it are read from disk, and its findings are
     # those a run over the whole tree gives for it.
     single_files = not any(os.path.isdir(path) for path in paths)
-    findings.extend(_analyse(sources, candidates, single_files, select, ignore, jobs, tuple(trusted_origins), timeout))
+    findings.extend(
+        _analyse(sources, candidates, single_files, select, ignore, jobs, tuple(trusted_origins), timeout, flask_cors_version)
+    )
     if findings:  # the findings module is not even imported for a clean tree
         from cors_lint.findings import deduplicate, with_routes
 
@@ -100,6 +107,7 @@ def lint_in_project(
     ignore: Sequence[str] = (),
     trusted_origins: Sequence[str] = (),
     timeout: float = 0,
+    flask_cors_version: Optional[str] = None,
 ) -> "List[Finding]":
     """Findings for one file seen as part of its app (the modules around it
     are read from disk), as ``cors-lint PATH`` reports them: the flake8
@@ -108,7 +116,7 @@ def lint_in_project(
     from cors_lint.findings import deduplicate, with_routes
 
     candidates = [path] if engine.is_candidate(source) else []
-    found = _analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins), timeout)
+    found = _analyse({path: source}, candidates, True, select, ignore, 1, tuple(trusted_origins), timeout, flask_cors_version)
     return with_routes(deduplicate(found))
 
 
@@ -121,6 +129,7 @@ def _analyse(
     jobs: Optional[int],
     trusted_origins: Tuple[str, ...] = (),
     timeout: float = 0,
+    flask_cors_version: Optional[str] = None,
 ) -> "List[Finding]":
     from cors_lint import engine
 
@@ -133,7 +142,9 @@ def _analyse(
         options = dict(checked=checked, select=tuple(select), ignore=tuple(ignore), reported=reported)
         bounded: List[Finding] = []
         for result in budget.run(
-            functools.partial(engine.lint_group, trusted_origins=trusted_origins, **options),
+            functools.partial(
+                engine.lint_group, trusted_origins=trusted_origins, flask_cors_version=flask_cors_version, **options
+            ),
             groups,
             timeout=timeout,
             jobs=1 if len(groups) < PARALLEL_FROM else workers,
@@ -149,6 +160,7 @@ def _analyse(
         ignore=tuple(ignore),
         reported=reported,
         trusted_origins=trusted_origins,
+        flask_cors_version=flask_cors_version,
     )
     if workers == 1 or len(groups) < PARALLEL_FROM:
         return analyse(groups)

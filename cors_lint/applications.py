@@ -18,6 +18,10 @@ from cors_lint.find import guard
 
 if TYPE_CHECKING:
     from cors_lint.link.project import Project
+    from cors_lint.model.compare import RouteChange
+    from cors_lint.model.exposures import VersionAssessment
+    from cors_lint.model.pinned import PinnedFlaskCors
+    from cors_lint.model.releases import Behaviour
     from cors_lint.model.routes import ApplicationModel
 
 
@@ -36,10 +40,16 @@ class Analysis:
 
 
 
-def analyse_paths(paths: Sequence[str], exclude: Sequence[str] = (), whole_projects: Optional[bool] = None) -> Analysis:
-    """The application model of the apps under ``paths``. Single files are
-    analysed as part of their whole project (``whole_projects``, by default
-    when no directory is given)."""
+def analyse_paths(
+    paths: Sequence[str],
+    exclude: Sequence[str] = (),
+    whole_projects: Optional[bool] = None,
+    behaviour: "Optional[Behaviour]" = None,
+) -> Analysis:
+    """The application model of the apps under ``paths``, under the
+    flask-cors release ``behaviour`` describes (None: the newest). Single
+    files are analysed as part of their whole project (``whole_projects``,
+    by default when no directory is given)."""
     file_paths = [os.path.normpath(path) for path in files.python_files(paths, exclude)]
     sources: Dict[str, bytes] = {}
     skipped: List[Skipped] = []
@@ -50,11 +60,15 @@ def analyse_paths(paths: Sequence[str], exclude: Sequence[str] = (), whole_proje
             skipped.append(Skipped(path, f"cannot read the file: {error.strerror or error}"))
     if whole_projects is None:
         whole_projects = not any(os.path.isdir(path) for path in paths)
-    return analyse_sources(file_paths, sources, whole_projects, skipped)
+    return analyse_sources(file_paths, sources, whole_projects, skipped, behaviour)
 
 
 def analyse_sources(
-    given: Sequence[str], sources: Dict[str, bytes], whole_projects: bool, skipped: Optional[List[Skipped]] = None
+    given: Sequence[str],
+    sources: Dict[str, bytes],
+    whole_projects: bool,
+    skipped: Optional[List[Skipped]] = None,
+    behaviour: "Optional[Behaviour]" = None,
 ) -> Analysis:
     from cors_lint.find.modules import ModuleLoader
     from cors_lint.find.source import SourceIndex, parse
@@ -84,5 +98,33 @@ def analyse_sources(
             continue
         project.add(index, Path(os.path.abspath(path)))
     linker = Linker(project)
-    model = build_application_model(linker, linker.link())
+    model = build_application_model(linker, linker.link(), behaviour=behaviour)
     return Analysis(model, project, tuple(skipped), truncated)
+
+
+def pinned_flask_cors(paths: Sequence[str], override: Optional[str] = None) -> "PinnedFlaskCors":
+    """The flask-cors releases the project under ``paths`` allows: its
+    requirement files, read from the first path up to its project root, or
+    ``override``."""
+    from cors_lint.find.modules import project_root
+    from cors_lint.link.requirements import find_requirements
+    from cors_lint.model.pinned import choose
+
+    if override:
+        return choose((), override, "the flask-cors-version setting")
+    start = Path(os.path.abspath(paths[0] if paths else "."))
+    directory = start if start.is_dir() else start.parent
+    return choose(find_requirements(directory, project_root(directory / "_")))
+
+
+def flask_cors_versions(analysis: Analysis, pinned: "PinnedFlaskCors") -> "VersionAssessment":
+    """Which advisories of the allowed releases the apps make reachable."""
+    from cors_lint.model.exposures import assess
+
+    return assess(analysis.model, pinned)
+
+
+def compare_versions(analysis: Analysis, before: str, after: str) -> "Tuple[RouteChange, ...]":
+    from cors_lint.model.compare import compare_releases
+
+    return compare_releases(analysis.model, before, after)

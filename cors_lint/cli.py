@@ -51,6 +51,11 @@ def _codes(text: Optional[str]) -> Optional[Tuple[str, ...]]:
     multiple=True,
     help="An origin the application trusts (repeatable): https://app.example.com or https://*.example.com (CRS111).",
 )
+@click.option(
+    "--flask-cors-version",
+    metavar="X.Y.Z",
+    help="The flask-cors release the project runs, instead of the one its requirement files allow (CRS6xx).",
+)
 @click.option("--config", "config_path", metavar="FILE", help="Read [tool.cors-lint] from FILE instead of searching.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report (and match config against) for '-'.")
@@ -89,6 +94,7 @@ def main(
     exclude: Tuple[str, ...],
     fail_on: Optional[str],
     trusted_origins: Tuple[str, ...],
+    flask_cors_version: Optional[str],
     config_path: Optional[str],
     isolated: bool,
     stdin_filename: Optional[str],
@@ -146,6 +152,7 @@ def main(
                 "trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin"),
                 "fix": fix,
                 "unsafe_fixes": unsafe_fixes,
+                "flask_cors_version": config.check_flask_cors_version(flask_cors_version, "--flask-cors-version"),
             },
         )
         _check_codes(settings)
@@ -299,6 +306,7 @@ def _lint(paths: Sequence[str], settings, stdin_filename: Optional[str], jobs: O
                 jobs,
                 trusted_origins=settings.trusted_origins,
                 timeout=settings.timeout,
+                flask_cors_version=settings.flask_cors_version,
             )
         except files.MissingPath as missing:
             raise click.UsageError(f"path does not exist: {missing}") from None
@@ -323,7 +331,12 @@ def _lint_texts(items: Sequence[Tuple[str, bytes]], settings, select: Tuple[str,
 
     options = dict(checked=tuple(name for name, _ in items), select=select, ignore=settings.ignore)
     found = budget.run(
-        functools.partial(engine.lint_group, trusted_origins=settings.trusted_origins, **options),
+        functools.partial(
+            engine.lint_group,
+            trusted_origins=settings.trusted_origins,
+            flask_cors_version=settings.flask_cors_version,
+            **options,
+        ),
         [[item] for item in items],
         timeout=settings.timeout,
         jobs=max(1, min(len(items), jobs or os.cpu_count() or 1)),

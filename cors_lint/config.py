@@ -31,6 +31,7 @@ KEYS = (
     "trusted-origins",
     "fix",
     "unsafe-fixes",
+    "flask-cors-version",
 )
 DEFAULT_TIMEOUT = 10.0  # seconds per unit of analysis (a group of modules: an app, or a lone file)
 
@@ -51,6 +52,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT  # 0: unbounded
     fix: bool = False  # apply the safe fixes in place (--fix)
     unsafe_fixes: bool = False  # also the unsafe ones; without fix, show them as available
+    flask_cors_version: Optional[str] = None  # replaces the project's flask-cors requirement (CRS6xx)
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     source: Optional[Path] = None  # the file the settings came from
 
@@ -117,6 +119,7 @@ def load_config(path: Path) -> Settings:
         ),
         fail_on=fail_on,
         trusted_origins=check_trusted_origins(_strings(path, "trusted-origins", table.get("trusted-origins", [])), str(path)),
+        flask_cors_version=check_flask_cors_version(table.get("flask-cors-version"), f"{path}: flask-cors-version"),
         root=path.parent,
         source=path,
     )
@@ -172,6 +175,20 @@ def check_trusted_origins(origins: Sequence[str], where: str) -> Tuple[str, ...]
         except TrustedOriginError as error:
             raise ConfigError(f"{where}: {error}") from None
     return tuple(origins)
+
+
+def check_flask_cors_version(version: Any, where: str) -> Optional[str]:
+    """A released flask-cors version, exactly (``5.0.1``), or None."""
+    if version is None:
+        return None
+    from cors_lint.model import releases
+
+    if not isinstance(version, str) or not releases.is_released(version.strip()):
+        raise ConfigError(
+            f"{where}: {version!r} is not a flask-cors release (give one such as {releases.NEWEST}; "
+            f"known: {releases.RELEASED[0]} to {releases.NEWEST})"
+        )
+    return version.strip()
 
 
 def check_codes(codes: Sequence[str], known: Sequence[str], where: str) -> None:

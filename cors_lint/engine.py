@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from cors_lint.find.source import SourceIndex
     from cors_lint.model.policy import LinkedRegistrations, Policy
     from cors_lint.model.routes import ApplicationModel, RoutePolicy
+    from cors_lint.model.exposures import VersionAssessment
+    from cors_lint.model.pinned import PinnedFlaskCors
 
     # Each registration's routes, by the place of its call.
     RoutesByRegistration = Dict[Span, List[RoutePolicy]]
@@ -107,13 +109,14 @@ def lint_source(
     ignore: Sequence[str] = (),
     loader: "Optional[ModuleLoader]" = None,
     trusted_origins: Tuple[str, ...] = (),
+    flask_cors_version: Optional[str] = None,
 ) -> List[Finding]:
     """All findings for one file's bytes, sorted, selected by code prefix;
     findings silenced by ``# noqa`` are included, marked ``suppressed_by``.
     Findings about values written in an imported module name that module."""
     from cors_lint.findings import with_routes
 
-    return with_routes(_selected(_analyse(source, path, loader, trusted_origins), select, ignore))
+    return with_routes(_selected(_analyse(source, path, loader, trusted_origins, flask_cors_version), select, ignore))
 
 
 def lint_file(path: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Finding]:
@@ -132,6 +135,7 @@ def lint_groups(
     ignore: Sequence[str],
     reported: Optional[Sequence[str]] = None,
     trusted_origins: Tuple[str, ...] = (),
+    flask_cors_version: Optional[str] = None,
 ) -> List[Finding]:
     """Groups of modules connected by imports: the unit of parallel work.
     Findings come from the ``checked`` files' policies; with ``reported``,
@@ -144,8 +148,9 @@ def lint_groups(
     wanted = set(checked)
     kept = set(reported) if reported is not None else None
     findings: List[Finding] = []
+    pins = PinnedVersions(flask_cors_version)
     for group in groups:
-        found = _analyse_group(group, wanted, loader, kept, trusted_origins)  # type: ignore[arg-type]
+        found = _analyse_group(group, wanted, loader, kept, trusted_origins, pins)  # type: ignore[arg-type]
         loader.forget_adopted()  # type: ignore[union-attr]
         findings.extend(_selected(found, select, ignore))
     return findings
@@ -158,10 +163,11 @@ def lint_group(
     ignore: Sequence[str],
     reported: Optional[Sequence[str]] = None,
     trusted_origins: Tuple[str, ...] = (),
+    flask_cors_version: Optional[str] = None,
 ) -> List[Finding]:
     """One group (an app and its modules, or a lone file): the unit of
     bounded work (``cors_lint.budget``)."""
-    return lint_groups([group], checked, select, ignore, reported, trusted_origins)
+    return lint_groups([group], checked, select, ignore, reported, trusted_origins, flask_cors_version)
 
 
 def prepare_workers() -> None:
@@ -221,9 +227,49 @@ def _placed(finding: Finding, path: str) -> Finding:
 
 
 def _analyse(
-    source: Source, path: str, loader: "Optional[ModuleLoader]", trusted_origins: Tuple[str, ...] = ()
+    source: Source,
+    path: str,
+    loader: "Optional[ModuleLoader]",
+    trusted_origins: Tuple[str, ...] = (),
+    flask_cors_version: Optional[str] = None,
 ) -> List[Finding]:
-    return _analyse_group([(path, source)], {path}, loader or new_loader(), None, trusted_origins)
+    pins = PinnedVersions(flask_cors_version)
+    return _analyse_group([(path, source)], {path}, loader or new_loader(), None, trusted_origins, pins)
+
+
+class PinnedVersions:
+    """The flask-cors releases each project allows, read once per run (per
+    worker): the override, or the requirement files of the project around
+    a group's first module."""
+
+    def __init__(self, override: Optional[str] = None) -> None:
+        self.override = override
+        self._by_directory: Dict[str, object] = {}
+
+    def for_module(self, path: str) -> "Optional[PinnedFlaskCors]":
+        """None when the project's packaging files never mention flask-cors:
+        the newest release is assumed, and nothing about versions is loaded."""
+        if self.override:
+            from cors_lint.model.pinned import choose
+
+            return choose((), self.override, "the flask-cors-version setting")
+        directory = os.path.dirname(os.path.abspath(path or "<source>"))
+        if directory not in self._by_directory:
+            self._by_directory[directory] = self._read(Path(directory))
+        return self._by_directory[directory]  # type: ignore[return-value]
+
+    @staticmethod
+    def _read(directory: Path) -> "Optional[PinnedFlaskCors]":
+        from cors_lint.find.modules import project_root
+        from cors_lint.link.packaging_files import may_declare_flask_cors, nearest_packaging_files
+
+        root = project_root(directory / "_")
+        if not may_declare_flask_cors(nearest_packaging_files(directory, root)):
+            return None
+        from cors_lint.link.requirements import find_requirements
+        from cors_lint.model.pinned import choose
+
+        return choose(find_requirements(directory, root))
 
 
 @dataclass(frozen=True)
@@ -293,6 +339,7 @@ def _analyse_group(
     loader: "ModuleLoader",
     reported: "Optional[Set[str]]" = None,
     trusted_origins: Tuple[str, ...] = (),
+    pins: "Optional[PinnedVersions]" = None,
 ) -> List[Finding]:
     """Modules connected by imports (an app and its modules), analysed
     together: each registration is built in the context of its app. Findings
@@ -328,6 +375,11 @@ def _analyse_group(
         findings.extend(dataclasses.replace(_internal_error(error), path=member.path) for member in parsed if member.checked)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     routes = _routes_by_registration(model)
+    try:
+        versions = _assess_versions(model, (pins or PinnedVersions()).for_module(parsed[0].path))
+    except Exception as error:  # noqa: BLE001 - the other rules still run; the failure is reported
+        versions = None
+        findings.extend(dataclasses.replace(_internal_error(error), path=member.path) for member in parsed if member.checked)
     for member, module in zip(parsed, modules):
         # A module that does not import flask_cors may still hold a registration
         # (``cors.init_app(app)`` with ``cors`` from extensions.py).
@@ -339,6 +391,8 @@ def _analyse_group(
                 policy = dataclasses.replace(policy, trusted_origins=trusted_origins)
             if model is not None:
                 policy = dataclasses.replace(policy, route_paths=_route_paths(routes))
+            if versions is not None:
+                policy = dataclasses.replace(policy, flask_cors=versions)
             found = _apply_noqa(_in_context(check_policy(policy), policy, member.path, routes), member.index, loader)
             found = _render_fixes(found, member, loader)
         except Exception as error:  # noqa: BLE001 - one file's bug must not hide the others' findings
@@ -348,6 +402,23 @@ def _analyse_group(
             placed = [finding for finding in placed if finding.path in reported]
         findings.extend(placed)
     return findings
+
+
+def _assess_versions(
+    model: "Optional[ApplicationModel]", pinned: "Optional[PinnedFlaskCors]"
+) -> "Optional[VersionAssessment]":
+    """Which advisories of the flask-cors releases the project allows its
+    apps make reachable; None (nothing to do) when no allowed release has
+    one, or when no requirement was found (the newest release)."""
+    if pinned is None:
+        return None
+    from cors_lint.model.advisories import ADVISORIES
+
+    if not any(advisory.affects(version) for advisory in ADVISORIES for version in pinned.versions):
+        return None
+    from cors_lint.model.exposures import assess
+
+    return assess(model, pinned)
 
 
 def _routes_by_registration(model: "Optional[ApplicationModel]") -> "RoutesByRegistration":
@@ -485,6 +556,10 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
             if user.where != finding.where
         }
         exposes = tuple(Related(where.path or path, where.line, where.column, f"exposes {example}") for example, where in exposed)
+        # A finding that names its own related places and routes (the advisory
+        # rules: the requirement, the routes with a witness) keeps them.
+        related.update(finding.related)
+        exposes = finding.exposes or exposes
         marked.append(dataclasses.replace(finding, message=message, related=tuple(sorted(related)), exposes=exposes))
     return marked
 

@@ -24,6 +24,16 @@ from cors_lint import __version__
     multiple=True,
     help="An origin the app may trust (scheme://host or scheme://*.domain), repeatable; else [tool.cors-lint] trusted-origins.",
 )
+@click.option(
+    "--flask-cors-version",
+    metavar="X.Y.Z",
+    help="The flask-cors release the project runs, instead of its requirement files' (else [tool.cors-lint] flask-cors-version).",
+)
+@click.option(
+    "--compare-version",
+    metavar="X.Y.Z",
+    help="Show, route by route, what changes between the project's flask-cors release and X.Y.Z.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def policy(
     paths: Tuple[str, ...],
@@ -31,6 +41,8 @@ def policy(
     app_filter: Optional[str],
     exclude: Tuple[str, ...],
     trusted_origins: Tuple[str, ...],
+    flask_cors_version: Optional[str],
+    compare_version: Optional[str],
     debug: bool,
 ) -> None:
     """Print the CORS policy of every route of the Flask apps under PATHS.
@@ -40,18 +52,31 @@ def policy(
     .git). Exit status: 0, or 2 for usage and internal errors.
     """
     from cors_lint import applications, config, files
+    from cors_lint.model import releases
 
     try:
         settings = config.merged(
             config.settings_for(None, False),
-            {"trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin")},
+            {
+                "trusted_origins": config.check_trusted_origins(trusted_origins, "--trusted-origin"),
+                "flask_cors_version": config.check_flask_cors_version(flask_cors_version, "--flask-cors-version"),
+            },
         )
+        compare_version = config.check_flask_cors_version(compare_version, "--compare-version")
     except config.ConfigError as error:
         raise click.UsageError(str(error)) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # re.compile() of the analysed code's patterns
-            analysis = applications.analyse_paths(paths, exclude)
+            pinned = applications.pinned_flask_cors(paths, settings.flask_cors_version)
+            # The inventory shows the policy under the newest release the project allows.
+            shown_release = releases.behaviour(pinned.newest_allowed or releases.NEWEST)
+            analysis = applications.analyse_paths(paths, exclude, behaviour=shown_release)
+            versions = applications.flask_cors_versions(analysis, pinned)
+            compared = None
+            if compare_version:
+                before = versions.pinned.newest_allowed or compare_version
+                compared = (before, compare_version, applications.compare_versions(analysis, before, compare_version))
     except files.MissingPath as missing:
         raise click.UsageError(f"path does not exist: {missing}") from None
     except Exception as error:  # noqa: BLE001 - one line, not a traceback, unless asked
@@ -67,13 +92,19 @@ def policy(
             raise click.UsageError(f"no app {app_filter!r} (apps found: {known})")
     from cors_lint.report import inventory
 
+    from cors_lint.report import versions as versions_report
+
+    labels = {app.label for app in apps}
     if output_format == "json":
-        click.echo(inventory.render_json(apps, __version__, settings.trusted_origins), nl=False)
+        document = inventory.json_document(apps, __version__, settings.trusted_origins)
+        document["flask_cors"] = versions_report.json_object(versions, compared, labels)
+        click.echo(inventory.dumps(document), nl=False)
         return
     notes = [f"not analysed: {skipped.path}: {skipped.reason}" for skipped in analysis.skipped]
     if analysis.truncated:
         notes.append(f"note: {analysis.truncated}")
     click.echo(inventory.render_text(apps, notes, settings.trusted_origins), nl=False)
+    click.echo(versions_report.render_text(versions, compared, labels), nl=False)
 
 
 def _matches(label: str, wanted: str) -> bool:

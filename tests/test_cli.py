@@ -237,3 +237,52 @@ def test_policy_subcommand_filters_apps_and_refuses_unknown_ones() -> None:
     assert refused.returncode == 2 and b"no app" in refused.stderr
     missing = cors_lint("policy", str(app_dir / "missing"))
     assert missing.returncode == 2 and b"Traceback" not in missing.stderr
+
+
+VERSIONED = Path("tests") / "data" / "versioned_project"
+
+
+def test_advisories_of_the_pinned_flask_cors_are_reported_with_the_requirement() -> None:
+    result = cors_lint("--format", "json", "--select", "CRS6", str(VERSIONED))
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert {finding["code"] for finding in findings} == {"CRS601", "CRS603", "CRS606"}
+    requirement = str(VERSIONED / "requirements.txt")
+    for finding in findings:
+        assert any(r["path"] == requirement and r["line"] == 3 for r in finding["related"]), finding
+        assert finding["witness"]
+    assert "CVE-2024-6866" in next(f["message"] for f in findings if f["code"] == "CRS603")
+    # Pinned to the fixed release, nothing is reachable.
+    fixed = cors_lint("--select", "CRS6", "--flask-cors-version", "6.0.5", str(VERSIONED))
+    assert fixed.returncode == 0 and fixed.stdout.decode().startswith("0 findings"), fixed.stdout
+
+
+def test_flask_cors_version_must_be_a_release(tmp_path: Path) -> None:
+    result = cors_lint("--flask-cors-version", "5.9.9", str(VERSIONED))
+    assert result.returncode == 2 and b"not a flask-cors release" in result.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nflask-cors-version = "7"\n')
+    result = cors_lint("--config", str(tmp_path / "pyproject.toml"), str(VERSIONED))
+    assert result.returncode == 2 and b"flask-cors-version" in result.stderr
+
+
+def test_policy_lists_advisories_and_compares_versions() -> None:
+    result = cors_lint("policy", str(VERSIONED), "--compare-version", "6.0.5")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert "flask-cors 4.0.0 to 5.0.1 allowed (requirement: flask-cors>=4.0,<6" in text
+    assert "CVE-2024-6866 (CRS603; affects 4.0.0 to 5.0.1 of the allowed releases, fixed in 6.0.0): reachable on 1 route" in text
+    assert "CVE-2024-6844 (CRS602; affects 4.0.0 to 5.0.1 of the allowed releases, fixed in 6.0.0): not reachable:" in text
+    assert "upgrading from flask-cors 5.0.1 to 6.0.5 changes the policy of 1 route:" in text
+    document = json.loads(cors_lint("policy", "--format", "json", str(VERSIONED), "--compare-version", "6.0.5").stdout)
+    versions = document["flask_cors"]
+    assert versions["versions"] == ["4.0.0", "4.0.1", "4.0.2", "5.0.0", "5.0.1"] and versions["how"] == "requirement"
+    reachable = {advisory["code"]: advisory["reachable"] for advisory in versions["advisories"]}
+    assert reachable == {"CRS601": True, "CRS602": False, "CRS603": True, "CRS604": False, "CRS606": True}
+    assert [route["rule"] for route in versions["compare"]["routes"]] == ["/API/admin"]
+
+
+def test_policy_says_when_the_newest_release_is_assumed(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n")
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
+    result = cors_lint("policy", str(tmp_path / "app.py"))
+    assert "assumed: no flask-cors requirement found (the newest release)" in result.stdout.decode()

@@ -153,7 +153,20 @@ CONDITIONS: Dict[str, Check] = {
     "CRS501": lambda source, found: _allows(_get(_run(source), ATTACKER), ATTACKER),
     # Nothing to run: the value comes from a call cors-lint does not follow.
     "CRS502": lambda source, found: all("could not be determined" in f.message for f in found),
+    # The advisories: the witness is one the model found by comparing the
+    # pinned release with its fix; test_advisory_witnesses replays every one
+    # of these (the rules' bad examples among them) against the real releases.
+    **{code: (lambda code: lambda source, found: _advisory_witness(code, source, found))(code) for code in (
+        "CRS601", "CRS602", "CRS603", "CRS604", "CRS605", "CRS606")},
 }
+
+
+def _advisory_witness(code: str, source: str, found: List[Finding]) -> bool:
+    from advisory_replay import exposures_of
+
+    version = RULES_BY_CODE[code].example_flask_cors_version
+    witnesses = {exposure.request.describe() for exposure in exposures_of(source, version) if exposure.code == code}
+    return all(finding.witness in witnesses for finding in found)
 
 EXAMPLE_RULES = [rule for rule in ALL_RULES if rule.bad]
 
@@ -166,7 +179,12 @@ def test_every_rule_with_an_example_has_a_condition() -> None:
 def test_bad_example_shows_the_stated_condition(rule, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CORS_ORIGINS", raising=False)  # CRS501: the variable is unset
     trusted = rule.example_trusted_origins
-    found = [f for f in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,), trusted_origins=trusted) if f.code == rule.code]
+    pinned = rule.example_flask_cors_version
+    found = [
+        f
+        for f in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,), trusted_origins=trusted, flask_cors_version=pinned)
+        if f.code == rule.code
+    ]
     assert found
     assert CONDITIONS[rule.code](rule.bad, found), RULES_BY_CODE[rule.code].summary
 
@@ -176,7 +194,7 @@ SENTENCE_END = re.compile(r"[.!?]$")
 
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.code)
 def test_messages_are_one_sentence(rule) -> None:
-    for finding in lint_source(rule.bad.encode(), "bad.py", select=("CRS",)):
+    for finding in lint_source(rule.bad.encode(), "bad.py", select=("CRS",), flask_cors_version=rule.example_flask_cors_version):
         message = finding.message
         assert SENTENCE_END.search(message), message
         assert message[0].isupper() or not message.split(" ", 1)[0].isalpha(), message

@@ -14,15 +14,20 @@ EXAMPLE_RULES = [rule for rule in ALL_RULES if rule.bad]
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.code)
 def test_bad_example_triggers_the_rule(rule) -> None:
     trusted = rule.example_trusted_origins
-    codes = [finding.code for finding in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,), trusted_origins=trusted)]
+    pinned = rule.example_flask_cors_version
+    codes = [
+        finding.code
+        for finding in lint_source(rule.bad.encode(), "bad.py", select=(rule.code,), trusted_origins=trusted, flask_cors_version=pinned)
+    ]
     assert rule.code in codes
 
 
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.code)
 def test_good_example_is_clean(rule) -> None:
     trusted = rule.example_trusted_origins
-    assert lint_source(rule.good.encode(), "good.py", trusted_origins=trusted) == []
-    assert lint_source(rule.good.encode(), "good.py", select=(rule.code,), trusted_origins=trusted) == []
+    pinned = rule.example_flask_cors_version
+    assert lint_source(rule.good.encode(), "good.py", trusted_origins=trusted, flask_cors_version=pinned) == []
+    assert lint_source(rule.good.encode(), "good.py", select=(rule.code,), trusted_origins=trusted, flask_cors_version=pinned) == []
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)

@@ -45,7 +45,9 @@ from cors_lint.model.policy import (
     decorator_registration,
     extension_registration,
     option_layer,
+    under_release,
 )
+from cors_lint.model.releases import Behaviour
 from cors_lint.model.routes import (
     STATIC_RULE,
     Alternative,
@@ -58,13 +60,16 @@ from cors_lint.model.routes import (
     scope_for,
 )
 
-def build_application_model(linker: Linker, links: Sequence[AppLink], routes: bool = True) -> ApplicationModel:
+def build_application_model(
+    linker: Linker, links: Sequence[AppLink], routes: bool = True, behaviour: Optional[Behaviour] = None
+) -> ApplicationModel:
     """Every app's registrations in its context, and, with ``routes``, the
-    policy of each route (the check needs only the registrations)."""
+    policy of each route (the check needs only the registrations), under the
+    flask-cors release ``behaviour`` describes (None: the newest)."""
     apps = []
     linked: Dict[Span, List[Registration]] = {}
     for link in links:
-        app, worlds = _app_with_alternatives(linker, link, routes)
+        app, worlds = _app_with_alternatives(linker, link, routes, behaviour)
         apps.append(app)
         for world in (app, *worlds):
             for registration in world.registrations:
@@ -114,7 +119,9 @@ def hook_conflicts(app: AppPolicy) -> List[HookConflict]:
     return conflicts
 
 
-def _app_with_alternatives(linker: Linker, link: AppLink, routes: bool) -> Tuple[AppPolicy, List[AppPolicy]]:
+def _app_with_alternatives(
+    linker: Linker, link: AppLink, routes: bool, behaviour: Optional[Behaviour]
+) -> Tuple[AppPolicy, List[AppPolicy]]:
     """The app's policy; with config chosen by name, the policy under the
     default config, each other named config an alternative."""
     for event in link.config:
@@ -125,15 +132,16 @@ def _app_with_alternatives(linker: Linker, link: AppLink, routes: bool) -> Tuple
         if choice is None:
             break
         worlds = {
-            config.name: _AppBuilder(linker, link, (event, config)).build(routes or bool(link.hooks)) for config in choice.configs
+            config.name: _AppBuilder(linker, link, (event, config), behaviour).build(routes or bool(link.hooks))
+            for config in choice.configs
         }
         main = worlds.get(choice.default) if choice.default is not None else None
         if main is None:
-            main = _AppBuilder(linker, link).build(routes or bool(link.hooks))
+            main = _AppBuilder(linker, link, behaviour=behaviour).build(routes or bool(link.hooks))
         others = [(config, worlds[config.name]) for config in choice.configs if config.name != choice.default]
         return _with_alternatives(main, others), list(worlds.values())
     # Hooks that write headers need the routes: they may conflict with flask-cors.
-    return _AppBuilder(linker, link).build(routes or bool(link.hooks)), []
+    return _AppBuilder(linker, link, behaviour=behaviour).build(routes or bool(link.hooks)), []
 
 
 def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolicy]]) -> AppPolicy:
@@ -151,9 +159,16 @@ def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolic
 
 
 class _AppBuilder:
-    def __init__(self, linker: Linker, link: AppLink, chosen: Optional[Tuple[Event, NamedConfig]] = None) -> None:
+    def __init__(
+        self,
+        linker: Linker,
+        link: AppLink,
+        chosen: Optional[Tuple[Event, NamedConfig]] = None,
+        behaviour: Optional[Behaviour] = None,
+    ) -> None:
         self.linker = linker
         self.link = link
+        self.behaviour = behaviour
         self.entries: List[Tuple[ConfigEntry, Placement]] = []
         for event in link.config:
             if chosen is not None and event is chosen[0]:
@@ -230,7 +245,9 @@ class _AppBuilder:
             return None
         # The app as written at the call and the function it stands in, as the
         # module-level rules compare them (config written after it, CRS303).
-        return extension_registration(label, site.where, site.app, site.scope, layers, on_blueprint, event.placement.branch)
+        return extension_registration(
+            label, site.where, site.app, site.scope, layers, on_blueprint, event.placement.branch, self.behaviour
+        )
 
     def _may_be_cors(self, event: Event) -> bool:
         """``x.init_app(app)`` whose ``CORS(...)`` call is not found: an instance
@@ -263,7 +280,10 @@ class _AppBuilder:
         if decorator.position is not None and position is not None and position > decorator.position:
             inactive = "it is above the route decorator, which registers the view without it"
             below = _lowest_route_decorator(route, decorator) or route.site.where
-        return decorator_registration(decorator, route.module.evaluator, layers, inactive, self.link.label, route_below=below)
+        registration = decorator_registration(
+            decorator, route.module.evaluator, layers, inactive, self.link.label, route_below=below
+        )
+        return registration if self.behaviour is None else under_release(registration, self.behaviour)
 
     # Routes ------------------------------------------------------------------------------
     def _route(self, route: RouteLink, registrations: Dict[int, Registration], decorators: Dict[int, Registration]) -> RoutePolicy:

@@ -5,16 +5,11 @@ Everything here works on plain Python values (str, list, ``re.Pattern``,
 ``flask_cors/core.py`` and ``extension.py`` step by step. The test suite checks
 this module against the installed flask-cors through Flask's test client.
 
-Version-dependent choices (all of them are in this module):
-
-* Followed: flask-cors 6.0.4 and 6.0.5. Regex-looking origin, header and
-  resource strings are compiled when the options are built, so an invalid
-  regex raises ``ValueError`` at start-up (6.0.3 and earlier silently never
-  matched it). See ``INVALID_REGEX_RAISES``.
-* Since 6.0, resource dicts are ordered literal paths first, then compiled
-  patterns, then regex strings, each by number of ``/`` and length (longest
-  first); before 6.0 they were ordered by length only.
-* Since 5.0, ``allow_private_network`` defaults to False.
+Version-dependent choices are not made here: the functions that differ
+between releases take the release's ``Behaviour`` (``cors_lint.model.releases``,
+the one table of what changed when), the newest release by default. The
+constants below (``DEFAULT_OPTIONS``, ``OPTION_NAMES``) are the newest
+release's; ``default_options(behaviour)`` gives another's.
 """
 
 from __future__ import annotations
@@ -23,7 +18,10 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
+
+from cors_lint.model import releases
+from cors_lint.model.releases import Behaviour
 
 FOLLOWED_VERSIONS = "6.0.4, 6.0.5"
 INVALID_REGEX_RAISES = True
@@ -46,6 +44,16 @@ DEFAULT_OPTIONS: Mapping[str, Any] = {
     "allow_private_network": False,
 }
 OPTION_NAMES = tuple(DEFAULT_OPTIONS)
+
+
+def default_options(behaviour: Optional[Behaviour] = None) -> dict:
+    """The defaults of a release: only the options it reads, with its default
+    for ``allow_private_network`` (True in 4.0.2 to 4.0.x)."""
+    behaviour = behaviour or releases.newest()
+    defaults = {name: DEFAULT_OPTIONS[name] for name in behaviour.options}
+    if "allow_private_network" in defaults:
+        defaults["allow_private_network"] = behaviour.allow_private_network_default
+    return defaults
 
 # Options flask-cors reads only through truthiness (``bool(opts.get(...))``).
 BOOLEAN_OPTIONS = (
@@ -141,13 +149,41 @@ def match_origin(origin: str, entry: PatternLike) -> bool:
     return try_match(origin, resolved, case_sensitive=False)
 
 
-def match_path(path: str, resource: PatternLike) -> bool:
-    """Does one resource pattern (as written) cover the request path?"""
+def match_path(path: str, resource: PatternLike, behaviour: Optional[Behaviour] = None) -> bool:
+    """Does one resource pattern (as written) cover a path as flask-cors
+    matches it (already decoded: see ``decode_path``)?"""
+    behaviour = behaviour or releases.newest()
     try:
-        resolved = resolve_pattern(re_fix(resource), ignore_case=False)
+        resolved = resolve_pattern(re_fix(resource), ignore_case=behaviour.paths_ignore_case)
     except StartupError:
         return False
-    return try_match(path, resolved, case_sensitive=True)
+    return try_match(path, resolved, case_sensitive=not behaviour.paths_ignore_case)
+
+
+def decode_path(path: str, behaviour: Optional[Behaviour] = None) -> str:
+    """The path flask-cors matches resources against, for a request to
+    ``path`` (as the client sends it): ``request.path`` (the server
+    percent-decodes it once), decoded again by flask-cors (``unquote`` since
+    6.0.0; ``unquote_plus`` from 3.0.9 to 5.0.1, which also turns ``+`` into
+    a space; not at all before 3.0.9)."""
+    request_path = unquote(path)
+    decoding = (behaviour or releases.newest()).path_decoding
+    if decoding == releases.UNQUOTE:
+        return unquote(request_path)
+    if decoding == releases.UNQUOTE_PLUS:
+        return unquote_plus(request_path)
+    return request_path
+
+
+def resolve_resource(pattern: PatternLike, behaviour: Optional[Behaviour] = None) -> PatternLike:
+    """A resource pattern as the release matches it: before 6.0.0 a regex
+    string was matched ignoring case."""
+    return resolve_pattern(pattern, ignore_case=(behaviour or releases.newest()).paths_ignore_case)
+
+
+def path_matches(decoded_path: str, resolved: PatternLike, behaviour: Optional[Behaviour] = None) -> bool:
+    """A decoded request path against a resolved resource pattern."""
+    return try_match(decoded_path, resolved, case_sensitive=not (behaviour or releases.newest()).paths_ignore_case)
 
 
 def flexible_str(value: Any) -> Optional[str]:
@@ -220,21 +256,28 @@ def serialize_options(options: Mapping[str, Any]) -> ComputedOptions:
     )
 
 
-def resource_sort_key(pattern: PatternLike) -> Tuple[int, int, int, int]:
-    """Order of a resource dict: literal paths first, then compiled patterns,
-    then regex strings; within each, more ``/`` first, then longer first."""
+def resource_sort_key(pattern: PatternLike, behaviour: Optional[Behaviour] = None) -> Tuple[int, ...]:
+    """Order of a resource dict (a stable sort, so ties keep the dict's order).
+    Since 6.0.1: literal paths first, then compiled patterns, then regex
+    strings; within each, more ``/`` first, then longer first. 6.0.0 had the
+    same key with fewer ``/`` first. Before 6.0.0: longest pattern text first."""
+    order = (behaviour or releases.newest()).resource_order
+    text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    if order == releases.BY_LENGTH:
+        return (-len(text),)
+    slashes = text.count("/") if order == releases.FEWER_SLASHES_FIRST else -text.count("/")
     if isinstance(pattern, re.Pattern):
-        return (1, 0, -pattern.pattern.count("/"), -len(pattern.pattern))
+        return (1, 0, slashes, -len(text))
     if probably_regex(pattern):
-        return (1, 1, -pattern.count("/"), -len(pattern))
-    return (0, 0, -pattern.count("/"), -len(pattern))
+        return (1, 1, slashes, -len(text))
+    return (0, 0, slashes, -len(text))
 
 
-def parse_resources(resources: Any) -> list:
+def parse_resources(resources: Any, behaviour: Optional[Behaviour] = None) -> list:
     """The (pattern, per-resource options) pairs, in the order flask-cors tries them."""
     if isinstance(resources, dict):
         pairs = [(re_fix(key), value) for key, value in resources.items()]
-        pairs.sort(key=lambda pair: resource_sort_key(pair[0]))
+        pairs.sort(key=lambda pair: resource_sort_key(pair[0], behaviour))
     elif isinstance(resources, str):
         pairs = [(re_fix(resources), {})]
     elif isinstance(resources, Iterable):
@@ -243,7 +286,7 @@ def parse_resources(resources: Any) -> list:
         pairs = [(resources, {})]
     else:
         raise StartupError("bad-resources", "flask-cors raises ValueError: unexpected value for resources")
-    return [(resolve_pattern(pattern, ignore_case=False), options) for pattern, options in pairs]
+    return [(resolve_resource(pattern, behaviour), options) for pattern, options in pairs]
 
 
 def _allowed_origins(options: ComputedOptions, request_origin: Optional[str]) -> Optional[list]:
@@ -260,11 +303,14 @@ def _allowed_origins(options: ComputedOptions, request_origin: Optional[str]) ->
     return None
 
 
-def cors_headers(options: ComputedOptions, request_headers: Mapping[str, str], method: str) -> Headers:
+def cors_headers(
+    options: ComputedOptions, request_headers: Mapping[str, str], method: str, behaviour: Optional[Behaviour] = None
+) -> Headers:
     """The headers flask-cors adds to a response (``get_cors_headers``), in order.
 
     ``request_headers`` is looked up case-insensitively, as Werkzeug does.
     """
+    private_network = (behaviour or releases.newest()).private_network
     lookup = {name.lower(): value for name, value in request_headers.items()}
     origins_to_set = _allowed_origins(options, lookup.get("origin"))
     if not origins_to_set:
@@ -275,8 +321,10 @@ def cors_headers(options: ComputedOptions, request_headers: Mapping[str, str], m
     headers.append((ACL_EXPOSE_HEADERS, options.expose_headers))
     if options.supports_credentials:
         headers.append((ACL_CREDENTIALS, "true"))
-    if lookup.get(ACL_REQUEST_PRIVATE_NETWORK.lower()) == "true":
-        headers.append((ACL_PRIVATE_NETWORK, "true" if options.allow_private_network else "false"))
+    if lookup.get(ACL_REQUEST_PRIVATE_NETWORK.lower()) == "true" and private_network != releases.NO_PRIVATE_NETWORK:
+        # 4.0.0 and 4.0.1 answer "true" whatever the options (CVE-2024-6221).
+        allowed = options.allow_private_network or private_network == releases.ALWAYS_ALLOWED
+        headers.append((ACL_PRIVATE_NETWORK, "true" if allowed else "false"))
     if method == "OPTIONS":
         requested_method = lookup.get(ACL_REQUEST_METHOD.lower(), "").upper()
         # flask-cors tests membership in the *joined string*, so this is a
@@ -312,11 +360,13 @@ def extension_headers(
     path: str,
     request_headers: Mapping[str, str],
     method: str,
+    behaviour: Optional[Behaviour] = None,
 ) -> Headers:
     """What one ``CORS(app)`` registration adds for a request: the first
-    resource whose pattern matches the (percent-decoded) path decides."""
-    normalized_path = unquote(path)
+    resource whose pattern matches the (decoded) path decides. ``resources``
+    are resolved and ordered for ``behaviour`` (``parse_resources``)."""
+    normalized_path = decode_path(path, behaviour)
     for pattern, options in resources:
-        if try_match(normalized_path, pattern, case_sensitive=True):
-            return cors_headers(options, request_headers, method)
+        if path_matches(normalized_path, pattern, behaviour):
+            return cors_headers(options, request_headers, method, behaviour)
     return ()

@@ -10,6 +10,7 @@ as flask-cors computes them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,10 +20,12 @@ from cors_lint.find.branches import Branch, exclusive  # noqa: F401 - rules comp
 from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value, first_unknown
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import ComputedOptions, StartupError
+from cors_lint.model.releases import Behaviour
 
 if TYPE_CHECKING:  # the model needs no parser: rules and formatters load without libcst
     from cors_lint.evaluate.expressions import Evaluator
     from cors_lint.find.sites import Argument, ConfigWrite, DecoratorCall, RouteDecorator, Sites
+    from cors_lint.model.exposures import VersionAssessment
     from cors_lint.model.headers import FunctionHeaders
 
 
@@ -140,6 +143,9 @@ class Registration:
     # An ``@cross_origin`` above its route decorator: that route decorator
     # (the lowest one), which it belongs below (CRS305's fix).
     route_below: Optional[Span] = None
+    # The flask-cors release it is built for (None: the newest): its defaults,
+    # the options it reads, the order of its resources, how it matches paths.
+    behaviour: Optional[Behaviour] = None
 
     def setting(self, name: str) -> Setting:
         return next(setting for setting in self.settings if setting.name == name)
@@ -176,6 +182,9 @@ class Policy:
     # None when the application model could not be built. Fixes that narrow a
     # resource pattern are safe only when no route loses its policy.
     route_paths: "Optional[Tuple[Tuple[Span, Tuple[Optional[str], ...]], ...]]" = None
+    # The flask-cors releases the project allows and the advisories its apps
+    # make reachable (CRS6xx); None when no allowed release has an advisory.
+    flask_cors: "Optional[VersionAssessment]" = None
 
     @property
     def active(self) -> Tuple[Registration, ...]:
@@ -372,12 +381,15 @@ def option_layer(label: str, arguments: Tuple[Argument, ...], evaluator: Evaluat
     return OptionLayer(label, tuple(given), opaque, tuple(ignored))
 
 
-def _merge(layers: Tuple[OptionLayer, ...], registration_where: Span) -> Dict[str, Setting]:
+def _merge(
+    layers: Tuple[OptionLayer, ...], registration_where: Span, behaviour: Optional[Behaviour] = None
+) -> Dict[str, Setting]:
     """flask-cors's precedence: defaults, then each layer; ``**`` that could
-    not be evaluated makes every option it might set unknown."""
+    not be evaluated makes every option it might set unknown. An option the
+    release does not read is ignored, like a misspelt one."""
     settings = {
         name: Setting(name, Known(default, registration_where), "default", registration_where)
-        for name, default in _default_values(registration_where).items()
+        for name, default in _default_values(registration_where, behaviour).items()
     }
     for layer in layers:
         explicit = {option.name for option in layer.given}
@@ -391,10 +403,11 @@ def _merge(layers: Tuple[OptionLayer, ...], registration_where: Span) -> Dict[st
     return settings
 
 
-def _default_values(where: Span) -> Dict[str, Any]:
+def _default_values(where: Span, behaviour: Optional[Behaviour] = None) -> Dict[str, Any]:
     """flask-cors's defaults as values of the value domain."""
     values: Dict[str, Any] = {}
-    for name, default in flaskcors.DEFAULT_OPTIONS.items():
+    defaults = flaskcors.DEFAULT_OPTIONS if behaviour is None else flaskcors.default_options(behaviour)
+    for name, default in defaults.items():
         if isinstance(default, list):
             values[name] = Sequence("list", tuple(Known(item, where) for item in default))
         else:
@@ -425,12 +438,13 @@ def extension_registration(
     layers: Tuple[OptionLayer, ...],
     on_blueprint: bool,
     branch: Branch = (),
+    behaviour: Optional[Behaviour] = None,
 ) -> Registration:
-    merged = _merge(layers, where)
+    merged = _merge(layers, where, behaviour)
     _, top_failure, _ = _compute(merged)
     resources_setting = merged["resources"]
     scopes: List[Scope] = []
-    resource_entries, resources_failure = _resource_entries(resources_setting)
+    resource_entries, resources_failure = _resource_entries(resources_setting, behaviour)
     failure = top_failure or resources_failure
     if resource_entries is None:
         # Which patterns, or in which order, is not known: one scope stands for
@@ -439,7 +453,7 @@ def extension_registration(
         scopes.append(Scope(resources_setting.value, tuple(merged.values()), None, None, unknown))
     else:
         for pattern, resource_layer in resource_entries:
-            settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where)
+            settings = _merge(layers + ((resource_layer,) if resource_layer else ()), where, behaviour)
             # The options of one resource do not depend on the resources
             # setting itself (serialize_options never reads it): computing it
             # again for each of N resources made the work N squared.
@@ -447,15 +461,32 @@ def extension_registration(
             scopes.append(Scope(pattern, tuple(settings.values()), computed, scope_failure, unknown, resource_layer))
     return Registration(
         "extension", label, where, app, context, layers, tuple(merged.values()), tuple(scopes), failure, on_blueprint,
-        branch=branch,
+        branch=branch, behaviour=behaviour,
     )
 
 
+def under_release(registration: Registration, behaviour: Behaviour) -> Registration:
+    """The same registration as another flask-cors release builds it, from
+    the same layers: that release's defaults and option names, its order of
+    the resources, its path matching (``scope_for`` and ``predict`` read
+    ``registration.behaviour``)."""
+    if registration.kind == "extension":
+        return extension_registration(
+            registration.label, registration.where, registration.app, registration.context, registration.layers,
+            registration.on_blueprint, registration.branch, behaviour,
+        )
+    settings = _merge(registration.layers, registration.where, behaviour)
+    computed, failure, unknown = _compute(settings)
+    scope = Scope(None, tuple(settings.values()), computed, failure, unknown)
+    return dataclasses.replace(registration, settings=scope.settings, scopes=(scope,), behaviour=behaviour)
+
+
 def _resource_entries(
-    setting: Setting,
+    setting: Setting, behaviour: Optional[Behaviour] = None
 ) -> Tuple[Optional[List[Tuple[Value, Optional[OptionLayer]]]], Optional[StartupError]]:
-    """The resource patterns with their own options, in flask-cors's order;
-    None when the order or the patterns are not known."""
+    """The resource patterns with their own options, in the release's order
+    (a release is rebuilt from the layers, so the order as written is never
+    lost); None when the order or the patterns are not known."""
     value = setting.value
     if isinstance(value, Unknown):
         return None, None
@@ -468,7 +499,7 @@ def _resource_entries(
             entries.append((_fixed_resource(key), _resource_layer(key, options)))
         try:
             keys = [concrete(pattern) for pattern, _ in entries]
-            order = sorted(range(len(entries)), key=lambda i: flaskcors.resource_sort_key(keys[i]))
+            order = sorted(range(len(entries)), key=lambda i: flaskcors.resource_sort_key(keys[i], behaviour))
         except (NotConcrete, TypeError):
             return None, None
         return [entries[i] for i in order], None

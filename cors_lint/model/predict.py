@@ -8,7 +8,6 @@ for explaining a policy.
 from __future__ import annotations
 
 from typing import List, Mapping, Sequence, Tuple
-from urllib.parse import unquote
 
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import Headers
@@ -27,11 +26,11 @@ def _computed(scope: Scope) -> flaskcors.ComputedOptions:
     return scope.computed
 
 
-def _resource_pattern(scope: Scope) -> flaskcors.PatternLike:
+def _resource_pattern(scope: Scope, registration: Registration) -> flaskcors.PatternLike:
     if scope.resource is None:
         raise CannotPredict("resources not known")
     try:
-        return flaskcors.resolve_pattern(concrete(scope.resource), ignore_case=False)
+        return flaskcors.resolve_resource(concrete(scope.resource), registration.behaviour)
     except NotConcrete as missing:
         raise CannotPredict(missing.unknown.reason) from None
 
@@ -40,7 +39,7 @@ def _resources(registration: Registration) -> List[Tuple[flaskcors.PatternLike, 
     """What ``init_app`` builds, all up front: any failure stops it."""
     if registration.failure is not None:
         raise registration.failure
-    patterns = [_resource_pattern(scope) for scope in registration.scopes]
+    patterns = [_resource_pattern(scope, registration) for scope in registration.scopes]
     return list(zip(patterns, [_computed(scope) for scope in registration.scopes]))
 
 
@@ -48,13 +47,12 @@ def predict(
     registration: Registration, path: str, method: str = "GET", headers: Mapping[str, str] = {}
 ) -> Headers:
     """The headers one registration adds. Raises StartupError where
-    flask-cors raises, CannotPredict where the model lacks a value."""
+    flask-cors raises, CannotPredict where the model lacks a value. The
+    release is the registration's (``policy.under_release``)."""
+    behaviour = registration.behaviour
     if registration.kind == "decorator":
-        return flaskcors.cors_headers(_computed(registration.scopes[0]), headers, method)
-    for pattern, options in _resources(registration):
-        if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
-            return flaskcors.cors_headers(options, headers, method)
-    return ()
+        return flaskcors.cors_headers(_computed(registration.scopes[0]), headers, method, behaviour)
+    return flaskcors.extension_headers(_resources(registration), path, headers, method, behaviour)
 
 
 def predict_app(

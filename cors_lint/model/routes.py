@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, Optional, Sequence, Tuple, Union
-from urllib.parse import unquote
 
 from cors_lint.evaluate.values import Span, Unknown
 from cors_lint.model import flaskcors
@@ -133,16 +132,18 @@ def scope_for(registration: Registration, path: Optional[str]) -> Tuple[Optional
         return None, f"flask-cors fails at start-up: {registration.failure.message}"
     if path is None:
         return registration.scopes[0] if registration.scopes else None, "the route's rule is not known"
+    behaviour = registration.behaviour
+    decoded = flaskcors.decode_path(path, behaviour)
     for scope in registration.scopes:
         if scope.resource is None:
             continue
         try:
-            pattern = flaskcors.resolve_pattern(concrete(scope.resource), ignore_case=False)
+            pattern = flaskcors.resolve_resource(concrete(scope.resource), behaviour)
         except NotConcrete as missing:
             return scope, f"the resources are not known ({missing.unknown.reason})"
         except flaskcors.StartupError as failure:
             return None, failure.message
-        if flaskcors.try_match(unquote(path), pattern, case_sensitive=True):
+        if flaskcors.path_matches(decoded, pattern, behaviour):
             return scope, None
     return None, None
 

@@ -23,9 +23,9 @@ def explain(rule: Rule) -> str:
         _wrap(rule.why),
     ]
     if rule.bad:
-        parts += ["", "Example", _indent(rule.bad.rstrip())]
+        parts += ["", "Example" + _pinned(rule), _indent(rule.bad.rstrip())]
     if rule.good:
-        parts += ["", "Use instead", _indent(rule.good.rstrip())]
+        parts += ["", "Use instead" + _pinned(rule), _indent(rule.good.rstrip())]
     parts += ["", "Fix", _wrap(rule.fix)]
     parts += ["", f"Automatic fix ({fix_availability(rule)})", _wrap(automatic_fix(rule))]
     if rule.fixed:
@@ -45,6 +45,13 @@ def automatic_fix(rule: Rule) -> str:
     if not rule.fixed:
         return "None: there is no mechanical fix; what to write instead needs the author's decision (see Fix)."
     return f"`--fix` {rule.fix_applicability}"
+
+
+def _pinned(rule: Rule) -> str:
+    """The examples of the advisory rules run with a flask-cors release pinned."""
+    if not rule.example_flask_cors_version:
+        return ""
+    return f" (with `flask-cors=={rule.example_flask_cors_version}` in the requirements)"
 
 
 def _wrap(text: str) -> str:
@@ -77,9 +84,9 @@ def markdown_page(rule: Rule, heading_level: int = 2) -> str:
     lines = [f"**{rule.name}** (default severity: {rule.severity})", "", rule.summary]
     lines += ["", f"{heading} What it does", "", rule.what, "", f"{heading} Why is this bad?", "", rule.why]
     if rule.bad:
-        lines += ["", f"{heading} Example", "", "```python", rule.bad.rstrip(), "```"]
+        lines += ["", f"{heading} Example{_pinned(rule)}", "", "```python", rule.bad.rstrip(), "```"]
     if rule.good:
-        lines += ["", f"{heading} Use instead", "", "```python", rule.good.rstrip(), "```"]
+        lines += ["", f"{heading} Use instead{_pinned(rule)}", "", "```python", rule.good.rstrip(), "```"]
     lines += ["", f"{heading} Fix", "", rule.fix]
     lines += ["", f"{heading} Automatic fix ({fix_availability(rule)})", "", automatic_fix(rule)]
     if rule.fixed:

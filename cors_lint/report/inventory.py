@@ -114,7 +114,15 @@ def _first_scope(registration) -> Optional[Scope]:
 
 
 def render_json(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str] = ()) -> str:
-    document = {
+    return dumps(json_document(apps, version, trusted))
+
+
+def dumps(document: Dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+
+
+def json_document(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str] = ()) -> Dict[str, Any]:
+    document: Dict[str, Any] = {
         "version": version,
         "apps": [
             {
@@ -126,7 +134,7 @@ def render_json(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str] 
             for app in apps
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    return document
 
 
 def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = (), trusted: Sequence[str] = ()) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Dict, Sequence, Tuple
 
-from cors_lint.rules import config, environment, headers, options, origins, parse, redos, resources, unknowns
+from cors_lint.rules import config, environment, headers, options, origins, parse, redos, resources, unknowns, versions
 from cors_lint.rules.base import Rule
 
 ALL_RULES: Tuple[Rule, ...] = tuple(
-    sorted(parse.RULES + origins.RULES + resources.RULES + config.RULES + options.RULES + headers.RULES + environment.RULES + unknowns.RULES + redos.RULES, key=lambda rule: rule.code)
+    sorted(parse.RULES + origins.RULES + resources.RULES + config.RULES + options.RULES + headers.RULES + environment.RULES + unknowns.RULES + redos.RULES + versions.RULES, key=lambda rule: rule.code)
 )
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 # Findings about the file itself: a broken file must never pass for a clean one.

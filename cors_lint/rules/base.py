@@ -30,6 +30,7 @@ class Rule:
     check: Optional[Check]  # None for rules the engine itself reports (CRS001)
     enabled_by_default: bool = True  # opt-in rules are reported only when selected by name
     example_trusted_origins: Tuple[str, ...] = ()  # the ``trusted-origins`` the examples run with
+    example_flask_cors_version: Optional[str] = None  # the flask-cors release the examples pin
     # Rules that propose a fix: ``bad`` as ``--fix --unsafe-fixes`` leaves it,
     # and when the fix is safe (the applicability is decided per finding).
     fixed: str = ""
