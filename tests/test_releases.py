@@ -74,3 +74,22 @@ def test_an_advisory_affects_exactly_the_releases_without_its_fix(advisory) -> N
 )
 def test_allowed_versions(specifier, expected) -> None:
     assert releases.allowed(specifier) == expected
+
+
+def test_a_range_that_allows_the_fixed_release_is_explained_not_reported(tmp_path) -> None:
+    """pip installs the newest release a requirement allows: with the fix
+    allowed, an advisory is listed as not reachable; with every allowed
+    release affected (``<5``), it is a finding."""
+    from cors_lint import lint_paths
+
+    app = "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n\n@app.route('/data')\ndef data():\n    return 'ok'\n"
+    codes = {}
+    for specifier in (">=4.0", ">=4.0,<5"):
+        project = tmp_path / specifier.replace(">", "g").replace("<", "l").replace(",", "_").replace("=", "e").replace(".", "d")
+        project.mkdir()
+        (project / "requirements.txt").write_text(f"flask-cors{specifier}\n")
+        (project / "app.py").write_text(app)
+        findings = lint_paths([str(project)], jobs=1, timeout=0).findings
+        codes[specifier] = sorted({finding.code for finding in findings if finding.code.startswith("CRS6")})
+    assert codes[">=4.0"] == []
+    assert "CRS601" in codes[">=4.0,<5"]

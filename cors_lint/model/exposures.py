@@ -23,7 +23,7 @@ from cors_lint.evaluate.values import Span
 from cors_lint.model import flaskcors, releases
 from cors_lint.model.advisories import ADVISORIES, LOG, Advisory
 from cors_lint.model.flaskcors import Headers
-from cors_lint.model.pinned import PinnedFlaskCors
+from cors_lint.model.pinned import REQUIRED, PinnedFlaskCors
 from cors_lint.model.policy import NotConcrete, Registration, concrete, under_release
 from cors_lint.model.releases import Behaviour
 from cors_lint.model.routes import ApplicationModel, RoutePolicy, scope_for
@@ -84,6 +84,20 @@ def assess(model: Optional[ApplicationModel], pinned: PinnedFlaskCors) -> Versio
     for advisory in ADVISORIES:
         affected = tuple(version for version in pinned.versions if advisory.affects(version))
         if not affected:
+            continue
+        newest = pinned.newest_allowed
+        if pinned.how == REQUIRED and newest is not None and not advisory.affects(newest):
+            # A range that also allows fixed releases: pip installs the newest
+            # one it allows, so the project is not exposed unless it holds an
+            # older release back (a lock file would say so).
+            unreachable.append(
+                Unreachable(
+                    advisory.code,
+                    affected,
+                    f"the requirement also allows releases with the fix ({advisory.fixed} and later; pip installs {newest}); "
+                    f"a minimum of {advisory.fixed} would exclude the affected ones",
+                )
+            )
             continue
         found = _witnesses(advisory, affected, routes)
         if found:

@@ -27,6 +27,11 @@ class PinnedFlaskCors:
     def newest_allowed(self) -> Optional[str]:
         return self.versions[-1] if self.versions else None
 
+    def deciding(self) -> Optional[Declared]:
+        """The declaration that narrows the releases most (``==4.0.1`` in
+        requirements.txt over a bare ``flask-cors`` in pyproject.toml)."""
+        return min(self.declared, key=lambda declared: len(releases.allowed(declared.specifier)), default=None)
+
     def describe(self) -> str:
         """One line for ``cors-lint policy``."""
         allowed = releases.describe_range(self.versions)

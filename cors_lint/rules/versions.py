@@ -45,9 +45,11 @@ def check_advisory(code: str):
             Related(declared.path, declared.line, declared.column, f"flask-cors requirement {declared.text or declared.specifier}")
             for declared in pinned.declared
         )
-        where_pinned = (
-            f"pinned at {pinned.declared[0].location}" if pinned.declared else f"set by {pinned.override_from or 'the configuration'}"
-        )
+        deciding = pinned.deciding()
+        if deciding is None:
+            where_pinned = f"set by {pinned.override_from or 'the configuration'}"
+        else:
+            where_pinned = f"{'pinned' if len(pinned.versions) == 1 else 'allowed'} at {deciding.location}"
         for registration, exposures in sorted(by_registration.items(), key=lambda item: item[0]):  # type: ignore[arg-type, return-value]
             first = exposures[0]
             version = first.version
