@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cors_lint.model.exposures import VersionAssessment
     from cors_lint.model.pinned import PinnedFlaskCors
     from cors_lint.model.releases import Behaviour
-    from cors_lint.model.routes import ApplicationModel
+    from cors_lint.model.routes import AppPolicy, ApplicationModel
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,16 @@ def compare_versions(analysis: Analysis, before: str, after: str) -> "Tuple[Rout
     from cors_lint.model.compare import compare_releases
 
     return compare_releases(analysis.model, before, after)
+
+
+def with_origin_proofs(apps: Sequence["AppPolicy"], trusted: Sequence[str]) -> List["AppPolicy"]:
+    """The apps with each route's ``proof`` (``origins_proof``) against the
+    run's trusted origins, for the inventory."""
+    import dataclasses
+
+    from cors_lint.model.routes import origins_proof
+
+    return [
+        dataclasses.replace(app, routes=tuple(dataclasses.replace(route, proof=origins_proof(route, trusted)) for route in app.routes))
+        for app in apps
+    ]

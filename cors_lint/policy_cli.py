@@ -90,20 +90,20 @@ def policy(
         if not apps:
             known = ", ".join(app.label for app in analysis.model.apps) or "none"
             raise click.UsageError(f"no app {app_filter!r} (apps found: {known})")
+    apps = applications.with_origin_proofs(apps, settings.trusted_origins)
     from cors_lint.report import inventory
-
     from cors_lint.report import versions as versions_report
 
     labels = {app.label for app in apps}
     if output_format == "json":
-        document = inventory.json_document(apps, __version__, settings.trusted_origins)
+        document = inventory.json_document(apps, __version__)
         document["flask_cors"] = versions_report.json_object(versions, compared, labels)
         click.echo(inventory.dumps(document), nl=False)
         return
     notes = [f"not analysed: {skipped.path}: {skipped.reason}" for skipped in analysis.skipped]
     if analysis.truncated:
         notes.append(f"note: {analysis.truncated}")
-    click.echo(inventory.render_text(apps, notes, settings.trusted_origins), nl=False)
+    click.echo(inventory.render_text(apps, notes), nl=False)
     click.echo(versions_report.render_text(versions, compared, labels), nl=False)
 
 

@@ -289,3 +289,17 @@ def test_policy_says_when_the_newest_release_is_assumed(tmp_path: Path) -> None:
     (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
     result = cors_lint("policy", str(tmp_path / "app.py"))
     assert "assumed: no flask-cors requirement found (the newest release)" in result.stdout.decode()
+
+
+def test_policy_shows_each_routes_origins_proof_against_the_trusted_origins(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+        "CORS(app, origins=[r'https://.*\\.acme-corp\\.io'])\n"
+    )
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
+    document = json.loads(cors_lint("policy", "--format", "json", "--trusted-origin", "https://*.acme-corp.io", str(tmp_path)).stdout)
+    (route,) = document["apps"][0]["routes"]
+    assert route["origins_proof"]["proof"] == "exact"
+    assert route["origins_proof"]["outside_trusted"]  # unanchored: an attacker's origin gets through
+    text = cors_lint("policy", "--trusted-origin", "https://*.acme-corp.io", str(tmp_path)).stdout.decode()
+    assert route["origins_proof"]["outside_trusted"] in text

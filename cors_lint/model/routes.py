@@ -4,7 +4,7 @@ app gets, as plain data the front ends and the prediction read."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Optional, Sequence, Tuple, Union
 
 from cors_lint.evaluate.values import Span, Unknown
@@ -81,6 +81,10 @@ class RoutePolicy:
     # A decorated view that raises answers through the app-level flask-cors
     # registration (``intercept_exceptions``), not through its decorator.
     on_error: Optional[Scope] = None
+    # For the policy inventory: is the set of origins proved, and an origin
+    # outside the trusted ones (``origins_proof``); computed on request, as it
+    # builds automata the check does not need.
+    proof: Optional[Dict[str, Optional[str]]] = field(default=None, compare=False, hash=False)
 
     @property
     def unknown(self) -> Tuple[str, ...]:

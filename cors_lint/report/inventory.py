@@ -13,7 +13,7 @@ import re
 from typing import Any, Dict, List, Optional, Sequence
 
 from cors_lint.model import flaskcors
-from cors_lint.model.routes import AppPolicy, RoutePolicy, origins_proof
+from cors_lint.model.routes import AppPolicy, RoutePolicy
 from cors_lint.model.policy import NotConcrete, Scope, concrete
 
 OPTION_ORDER = (
@@ -80,7 +80,7 @@ def _pattern(item: Any) -> Any:
     return item if isinstance(item, str) else str(item)
 
 
-def route_object(route: RoutePolicy, trusted: Sequence[str] = ()) -> Dict[str, Any]:
+def route_object(route: RoutePolicy) -> Dict[str, Any]:
     document: Dict[str, Any] = {
         "rule": route.rule if isinstance(route.rule, str) else None,
         "endpoint": route.endpoint if isinstance(route.endpoint, str) else None,
@@ -102,9 +102,8 @@ def route_object(route: RoutePolicy, trusted: Sequence[str] = ()) -> Dict[str, A
             {"when": alternative.when, "options": options_object(_first_scope(alternative.registration))}
             for alternative in route.alternatives
         ]
-    proof = origins_proof(route, trusted)
-    if proof is not None:
-        document["origins_proof"] = proof
+    if route.proof is not None:
+        document["origins_proof"] = route.proof
     document["decided_by"] = [{"path": where.path, "line": where.line} for where in route.decided_by]
     return document
 
@@ -113,15 +112,15 @@ def _first_scope(registration) -> Optional[Scope]:
     return registration.scopes[0] if registration is not None and registration.scopes else None
 
 
-def render_json(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str] = ()) -> str:
-    return dumps(json_document(apps, version, trusted))
+def render_json(apps: Sequence[AppPolicy], version: str) -> str:
+    return dumps(json_document(apps, version))
 
 
 def dumps(document: Dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
-def json_document(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str] = ()) -> Dict[str, Any]:
+def json_document(apps: Sequence[AppPolicy], version: str) -> Dict[str, Any]:
     document: Dict[str, Any] = {
         "version": version,
         "apps": [
@@ -129,7 +128,7 @@ def json_document(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str
                 "app": app.label,
                 "path": app.where.path,
                 "line": app.where.line,
-                "routes": [route_object(route, trusted) for route in app.routes],
+                "routes": [route_object(route) for route in app.routes],
             }
             for app in apps
         ],
@@ -137,13 +136,13 @@ def json_document(apps: Sequence[AppPolicy], version: str, trusted: Sequence[str
     return document
 
 
-def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = (), trusted: Sequence[str] = ()) -> str:
+def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = ()) -> str:
     lines: List[str] = []
     for app in apps:
         lines.append(f"{app.label} (created at {app.where.path}:{app.where.line}): {len(app.routes)} route{'s' if len(app.routes) != 1 else ''}")
         rows = [("RULE", "METHODS", "CORS", "ORIGINS", "CREDENTIALS", "OUTSIDE TRUSTED", "DECIDED AT")]
         for route in app.routes:
-            rows.append(_row(route, trusted))
+            rows.append(_row(route))
         widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
         for row in rows:
             lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
@@ -165,7 +164,7 @@ def _rule_text(route: RoutePolicy) -> str:
     return route.rule if isinstance(route.rule, str) else "<unknown rule>"
 
 
-def _row(route: RoutePolicy, trusted: Sequence[str]) -> tuple:
+def _row(route: RoutePolicy) -> tuple:
     methods = ",".join(m for m in route.methods if m not in ("HEAD", "OPTIONS")) if isinstance(route.methods, tuple) else "?"
     options = options_object(route.deciding) if route.cors in ("flask-cors", "unknown") else None
     origins = _origins_text(options) if options is not None else "-"
@@ -176,7 +175,7 @@ def _row(route: RoutePolicy, trusted: Sequence[str]) -> tuple:
         origins = "hand-written"
     decided = f"{route.decided_by[-1].path}:{route.decided_by[-1].line}" if route.decided_by else "-"
     cors = route.cors + (f" ({route.reason})" if route.reason and len(route.reason) < 40 else "")
-    proof = origins_proof(route, trusted)
+    proof = route.proof
     outside = "-"
     if proof is not None:
         # "none (proved)": no attacker-obtainable origin outside the trusted ones.
