@@ -509,6 +509,7 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
     from cors_lint.evaluate.values import walk
     from cors_lint.find.branches import condition
     from cors_lint.findings import Related, before_full_stop
+    from cors_lint.model.routes import scope_for
 
     def places(settings, where, resource=None) -> set:
         """Where the values of a registration (or of one resource scope) are written."""
@@ -525,14 +526,26 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
         return spans
 
     placed = [(registration, places(registration.settings, registration.where)) for registration in policy.registrations]
-    scope_places: Dict[int, set] = {}  # by id of a route's deciding scope: routes share scopes
+    scope_places: Dict[int, set] = {}  # by id of a scope: routes share scopes
 
     def in_scope(route, where, user) -> bool:
-        if route.deciding is None:
+        """Does ``user`` answer ``route`` with a scope whose values include
+        ``where``? ``user`` is the route's registration, or the same call
+        under another named config (an alternative of the route)."""
+        # Equal registrations of two worlds are kept once in the links: equality, not identity.
+        if user is route.registration or user == route.registration:
+            scope = route.deciding
+        elif any(alternative.registration is user or alternative.registration == user for alternative in route.alternatives):
+            scope, why = scope_for(user, route.path)
+            if scope is None:
+                return why is not None  # resources that are not known may cover it
+        else:
+            return False
+        if scope is None:
             return True
-        key = id(route.deciding)
+        key = id(scope)
         if key not in scope_places:
-            scope_places[key] = places(route.deciding.settings, user.where, route.deciding.resource)
+            scope_places[key] = places(scope.settings, user.where, scope.resource)
         return where in scope_places[key]
 
     marked = []

@@ -250,3 +250,16 @@ def test_a_failure_while_linking_is_an_internal_error_finding_not_a_crash(tmp_pa
     monkeypatch.setattr(apps.Linker, "link", broken)
     codes = sorted(finding.code for finding in lint_paths([str(tmp_path / "app.py")], jobs=1, timeout=0).findings)
     assert codes == ["CRS002", "CRS102"]  # the file's own reading still runs
+
+
+def test_a_named_configs_finding_counts_the_routes_it_would_expose() -> None:
+    """The config chosen by name is the default one; the other named config's
+    value, an alternative on every route, counts those routes too."""
+    from pathlib import Path
+
+    from cors_lint import lint_paths
+
+    app = Path(__file__).resolve().parent / "apps" / "a02_config_by_name"
+    findings = lint_paths([str(app)], jobs=1, timeout=0).findings
+    development = next(f for f in findings if f.code == "CRS101" and f.path.endswith("settings.py"))
+    assert "(on 2 routes, e.g. GET /api/balance, GET /static/<path:filename>)" in development.message
