@@ -3,6 +3,7 @@ override), turned into released versions."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
@@ -30,7 +31,12 @@ class PinnedFlaskCors:
     def deciding(self) -> Optional[Declared]:
         """The declaration that narrows the releases most (``==4.0.1`` in
         requirements.txt over a bare ``flask-cors`` in pyproject.toml)."""
-        return min(self.declared, key=lambda declared: len(releases.allowed(declared.specifier)), default=None)
+        return min(
+            self.declared,
+            # On a tie, the runtime requirements over a development file's.
+            key=lambda declared: (len(releases.allowed(declared.specifier)), "dev" in os.path.basename(declared.path).lower()),
+            default=None,
+        )
 
     def describe(self) -> str:
         """One line for ``cors-lint policy``."""
