@@ -11,7 +11,6 @@ callers pass, which the application linker finds through the calls.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple, Union
@@ -38,9 +37,6 @@ from cors_lint.find.visitor import find_sites
 # generated maze): the name is left unresolved rather than followed forever.
 MAX_HOPS = 400
 REEXPORT_HOPS = 3
-# ``from <module> import ..., request, ...`` (the finder's qualified name for it
-# is ``<module>.request``).
-_REQUEST_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t(]+[^\n]*?\brequest\b(?![ \t]+as\b)", re.MULTILINE)
 # Classes derived from Flask, Blueprint or CORS through at most this many bases.
 MAX_CLASS_DEPTH = 8
 
@@ -103,12 +99,14 @@ class Module:
         ``from flask import request``: Flask's request under a project name,
         followed a few re-exports deep."""
         found = set()
-        for match in _REQUEST_IMPORT.finditer(self.index.text):
-            dotted = match.group(1)
-            if dotted.split(".")[0] == "flask":
+        _, bindings = self.index.lookup("request", "")  # the module's own import table
+        for binding in bindings:
+            name = binding.qualified_name or ""
+            if binding.kind != "import" or name in REQUEST_NAMES or not name.endswith(".request"):
                 continue
-            if _is_flask_request(self, dotted, self.loader, REEXPORT_HOPS):
-                found.add(f"{dotted}.request")
+            dotted = name[: -len(".request")]
+            if dotted.split(".")[0] != "flask" and _is_flask_request(self, dotted, self.loader, REEXPORT_HOPS):
+                found.add(name)
         return frozenset(found)
 
     @property
