@@ -44,7 +44,10 @@ from cors_lint.model.regex import _REPEATS, _Walk, Steering, _CannotBuild, class
 ORIGIN_LIMIT = 8000
 PATH_LIMIT = 4000
 SLOW = 0.1  # seconds of CPU for one re.match
-GROWTH = 3.0  # time ratio when the length doubles (linear: about 2)
+# Time ratio when the length doubles: linear about 2, quadratic 4; the
+# threshold sits at their geometric middle, so noise on either side of a
+# quadratic pattern's 4 does not hide it.
+GROWTH = 2.8
 # Seconds of CPU time one match may run before it is stopped. The last match
 # that finished took at most SLOW, so a stopped match confirms growth when
 # PATIENCE > GROWTH * SLOW, with a margin.
@@ -341,10 +344,12 @@ def _ladder(attack: Attack, limit: int) -> List[int]:
 
 def _measure_in_child(job: Tuple[str, int, Sequence[Attack], int], report: Callable[[Any], None]) -> None:
     """In the child: time ``re.match`` on each candidate at doubling lengths;
-    ends at the first match slower than SLOW."""
+    ends at the first match slower than SLOW whose time grew enough (a slow
+    match that did not, by noise, is followed by the next length)."""
     source, flags, candidates, limit = job
     compiled = re.compile(source, flags)
     for index, attack in enumerate(candidates):
+        previous: Optional[Tuple[int, float]] = None  # (pump count, least time) of the last length
         for count in _ladder(attack, limit):
             text = attack.of_count(count)
             spent = float("inf")
@@ -360,8 +365,9 @@ def _measure_in_child(job: Tuple[str, int, Sequence[Attack], int], report: Calla
                 if spent > SLOW:
                     break
             report(("done", index, count, spent))
-            if spent > SLOW:
-                return
+            if spent > SLOW and previous is not None and _grew(previous, (count, spent)):
+                return  # confirmed (the parent's ``judge`` reads the same)
+            previous = (count, spent)
 
 
 @functools.lru_cache(maxsize=256)
@@ -409,11 +415,15 @@ def judge(
         earlier = [c for (i, c) in times if i == index and c < count]
         if not earlier:
             continue  # no smaller length measured: growth unknown
-        previous = times[(index, max(earlier))]
-        ratio_of_lengths = count / max(earlier)
-        # Linear growth: the time grows like the length.
-        if spent > GROWTH * (ratio_of_lengths / 2) * max(previous, 1e-6):
+        if _grew((max(earlier), times[(index, max(earlier))]), (count, spent)):
             attack = candidates[index]
             witness = attack.at(limit)
             return Confirmed(witness, len(witness))
     return None
+
+
+def _grew(before: Tuple[int, float], after: Tuple[int, float]) -> bool:
+    """Did the time grow more than GROWTH times when the length doubled
+    (scaled to the lengths' real ratio)? Linear growth doubles it."""
+    (count_before, time_before), (count_after, time_after) = before, after
+    return time_after > GROWTH * (count_after / count_before / 2) * max(time_before, 1e-6)
