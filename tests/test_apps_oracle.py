@@ -25,7 +25,15 @@ APPS = Path(__file__).resolve().parent / "apps"
 APP_DIRS = sorted(path for path in APPS.iterdir() if path.is_dir() and not path.name.startswith("_"))
 BASE_ORIGINS = ["https://evil.example", "null", "http://localhost:3000"]
 # The apps' environment variables are unset: the app runs with the defaults.
-APP_ENVIRONMENT = ("ALLOWED_ORIGINS", "CORS_CREDENTIALS", "BRANCHY_DEBUG")
+APP_ENVIRONMENT = (
+    "ALLOWED_ORIGINS",
+    "CORS_CREDENTIALS",
+    "BRANCHY_DEBUG",
+    "ENVFLOW_ORIGINS",
+    "ENVFLOW_MODE",
+    "ENVFLOW_DEBUG",
+    "ENVFLOW_ADMIN_ORIGINS",
+)
 
 
 def _module_name(app_dir: Path, path: str) -> str:
@@ -102,6 +110,12 @@ def disagreements(app_dir: Path) -> List[str]:
         for route in app_policy.routes:
             assert isinstance(route.rule, str), route
             path = route.path
+            # Flask's automatic OPTIONS answer lists the methods in Allow; a
+            # view that runs for OPTIONS itself (automatic OPTIONS switched off
+            # by an @cross_origin that does not wrap it) does not.
+            runs_view = "Allow" not in client.open(path, method="OPTIONS").headers
+            if runs_view != (route.preflight_runs_view is not None):
+                problems.append(f"{app_dir.name} {app_policy.label} OPTIONS {path}: the view runs: real {runs_view}, predicted {not runs_view}")
             methods = [method for method in route.methods if method not in ("HEAD", "OPTIONS")]
             for origin in _origins_for(route):
                 requests = [(methods[0], {"Origin": origin})]

@@ -83,7 +83,14 @@ def test_names_follow_single_assignments_inside_functions_too() -> None:
         ("RESULT = load()", "result of calling load()"),
         ('import os\nRESULT = os.environ["X"]', "environment variable X (read without a default)"),
         ('import os\nRESULT = os.getenv("X")', "environment variable X (its default is None)"),
-        ("X = 1\nX = 2\nRESULT = X", "assigned 2 times"),
+        ("if f():\n    X = 1\nelse:\n    X = 2\nRESULT = X", "'X' is chosen by `if f()` at run time"),
+        ("Y = X\nX = 1\nX = 2\nRESULT = Y", "'X' is not bound before it is read"),
+        ("for X in f():\n    pass\nX = 1\nRESULT = X", "assigned 2 times"),
+        ("X = 1\nwhile f():\n    X = 2\nRESULT = X", "reassigned inside a `while` statement"),
+        ("X = 1\ntry:\n    X = 2\nexcept E:\n    pass\nRESULT = X", "reassigned inside a `try` statement"),
+        ('import os\nX = os.getenv("X", "*")\nif X == "*":\n    raise SystemExit\nX = X.split(",")\nRESULT = X', "the module raises before"),
+        ('import os\nX = os.getenv("X")\nif X:\n    X = X.split(",")\nRESULT = X', "environment variable X (its default is None)"),
+        ("RESULT = 1 if f() else 2", "chosen by `f()` at run time"),
         ("from settings import X\nRESULT = X", "imported"),
         ("RESULT = UNDEFINED", "not defined"),
         ('RESULT = f"{x}"', "f-string"),
@@ -122,3 +129,56 @@ def test_mapping_lookup() -> None:
     assert isinstance(value.value, Mapping)
     assert value.value.get("origins").value == "*"
     assert value.value.get("missing") is None
+
+
+@pytest.mark.parametrize(
+    "source, expected, env",
+    [
+        # Reassigned: the statements before the read are followed in order.
+        ('import os\nX = os.environ.get("O", "*")\nif X != "*":\n    X = X.split(",")\nRESULT = X', "*", "O"),
+        ('import os\nX = os.getenv("O")\nif not X:\n    X = "*"\nRESULT = X', "*", "O"),
+        ("X = ['a']\nX += ['b']\nRESULT = X", ["a", "b"], None),
+        ("X = 'a'\nX = X + ',b'\nRESULT = X.split(',')", ["a", "b"], None),
+        # Chosen in a branch: a test on an environment variable is decided where it is unset.
+        ('import os\nif os.getenv("ENV") == "production":\n    X = ["a"]\nelse:\n    X = "*"\nRESULT = X', "*", "ENV"),
+        ('import os\nif os.getenv("ENV", "prod").lower() in ("prod", "production"):\n    X = ["a"]\nelse:\n    X = "*"\nRESULT = X', ["a"], "ENV"),
+        ('DEBUG = False\nif DEBUG:\n    X = "*"\nelif True:\n    X = ["a"]\nRESULT = X', ["a"], None),
+        # An arm that raises is a path on which the app never starts.
+        ('import os\nX = os.getenv("O", "")\nif not X:\n    raise RuntimeError("set O")\nX = X.split(",")\nRESULT = X', None, "unknown"),
+        # Undecided arms that agree.
+        ("if f():\n    X = 1\nelse:\n    X = 1\nRESULT = X", 1, None),
+        ("X = 1\nif f():\n    raise E\nRESULT = X", 1, None),
+        # Conditional expressions, comparisons, and/or/not.
+        ('import os\nRESULT = "*" if os.getenv("ENV", "dev") == "dev" else ["a"]', "*", "ENV"),
+        ('import os\nRESULT = os.getenv("C", "true").lower() == "true"', True, "C"),
+        ('import os\nRESULT = not os.getenv("C")', True, "C"),
+        ('import os\nRESULT = os.environ.get("O", "https://a") or "*"', "https://a", "O"),
+        ('RESULT = 1 is None or "x" in "xyz" and [1] == [1]', True, None),
+        # Comprehensions over known sequences, with the string clean-up methods.
+        ('import os\nRESULT = [o.strip().rstrip("/") for o in os.getenv("O", " a/, ,b ").split(",") if o.strip()]', ["a", "b"], "O"),
+        ('RESULT = {o.lower() for o in ["A", "B"]}', {"a", "b"}, None),
+    ],
+)
+def test_reassigned_and_chosen_values(source: str, expected, env) -> None:
+    value = evaluate_last(source)
+    if env == "unknown":
+        assert isinstance(value, Unknown)
+        return
+    assert isinstance(value, Known), value
+    result = concrete(value)
+    assert (set(result) if isinstance(expected, set) else result) == expected
+    assert value.env == env
+
+
+def test_a_reassigned_name_read_in_a_function_is_its_final_value() -> None:
+    module = cst.parse_module("X = 1\ndef f():\n    return X\nX = 2\n")
+    index = SourceIndex(module)
+    read = module.body[1].body.body[0].body[0].value
+    assert concrete(Evaluator(index).evaluate(read)) == 2
+
+
+def test_environment_names_join_in_a_finding() -> None:
+    value = evaluate_last(
+        'import os\nO = os.getenv("O", "*")\nif os.getenv("MODE") == "prod":\n    O = ["a"]\nRESULT = O'
+    )
+    assert (concrete(value), value.env) == ("*", "MODE and O")

@@ -2,8 +2,17 @@
 
 It understands literals and containers, implicit and ``+`` string
 concatenation, ``re.compile`` (with its flags), ``datetime.timedelta``,
-``list()``/``tuple()``/``set()``/``dict()``, ``str.split`` and names bound
-once to such expressions. Everything else becomes ``Unknown`` with a reason.
+``list()``/``tuple()``/``set()``/``dict()``, ``str.split`` and the string
+clean-up methods, comprehensions over known sequences, comparisons and
+``and``/``or``/``not``/``a if c else b`` on known values, and names bound
+to such expressions (a name bound several times is followed through the
+statements before its use: ``evaluate/flow.py``). Everything else becomes
+``Unknown`` with a reason.
+
+Environment variables are unknown, except that wherever one is unset its
+read gives the default (``Known.env`` names the variable): conditions on it
+are decided for that case, so ``ORIGINS = os.getenv("O"); if not ORIGINS:
+ORIGINS = "*"`` is ``"*"`` wherever O is unset.
 """
 
 from __future__ import annotations
@@ -17,7 +26,21 @@ from typing import Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
-from cors_lint.evaluate.values import Duration, Known, Mapping, Pattern, Sequence, Span, Unknown, Value
+from cors_lint.evaluate.conditions import compare, same_value, string_method
+from cors_lint.evaluate.flow import value_before
+from cors_lint.evaluate.values import (
+    Duration,
+    Known,
+    Mapping,
+    Pattern,
+    Sequence,
+    Span,
+    Unknown,
+    Value,
+    join_env,
+    truth,
+    with_env,
+)
 from cors_lint.find.modules import ModuleLoader
 from cors_lint.find.source import SourceIndex
 
@@ -52,6 +75,18 @@ _MAX_DEPTH = 50
 MAX_IMPORT_HOPS = 400
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _ENVIRON = frozenset({"os.environ"})
+# Bindings a name bound several times is followed through (``evaluate/flow.py``).
+_FOLLOWED = frozenset({"assign", "update"})
+# Items a comprehension is evaluated for; a longer list is left unknown.
+MAX_COMPREHENSION_ITEMS = 1000
+_COMPARISONS = {
+    cst.Equal: "Equal",
+    cst.NotEqual: "NotEqual",
+    cst.Is: "Is",
+    cst.IsNot: "IsNot",
+    cst.In: "In",
+    cst.NotIn: "NotIn",
+}
 
 
 class Evaluator:
@@ -61,6 +96,9 @@ class Evaluator:
     def __init__(self, index: SourceIndex, loader: Optional[ModuleLoader] = None) -> None:
         self.index = index
         self.loader = loader
+        # Names whose value is set while a statement or a comprehension is
+        # followed: the name being reassigned, a comprehension's variable.
+        self.assumed: Dict[str, Value] = {}
 
     def evaluate(self, node: cst.BaseExpression) -> Value:
         return self._eval(node, frozenset(), 0)
@@ -100,8 +138,20 @@ class Evaluator:
             return Unknown(f"environment variable {name} (read without a default)", where)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             return self._add(node, where, following, depth)
-        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
-            return self._or(node, where, following, depth)
+        if isinstance(node, cst.BooleanOperation):
+            return self._boolean(node, where, following, depth)
+        if isinstance(node, cst.Comparison):
+            return self._comparison(node, where, following, depth)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            operand = self.operand(node.expression, following, depth)
+            decided = truth(operand)
+            if decided is None:
+                return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+            return Known(not decided, where, operand.env)  # type: ignore[union-attr]
+        if isinstance(node, cst.IfExp):
+            return self._if_expression(node, where, following, depth)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            return self._comprehension(node, where, following, depth)
         if isinstance(node, cst.FormattedString):
             if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
                 # An f-string without substitutions is the same string without the f.
@@ -157,7 +207,13 @@ class Evaluator:
         constants = {"True": True, "False": False, "None": None}
         if node.value in constants:
             return Known(constants[node.value], where)
+        if node.value in self.assumed:
+            return self.assumed[node.value]
         bindings = self.index.bindings(node)
+        if len(bindings) > 1 and all(binding.kind in _FOLLOWED for binding in bindings):
+            block = self.index.binding_block(node)
+            if block is not None:
+                return value_before(self, block, node.value, node, where, following, depth)
         if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualified_name:
             return self._imported(bindings[0].qualified_name, where, depth)
         if not bindings and self.index.star_imports:
@@ -237,6 +293,9 @@ class Evaluator:
     def module_value(self, name: str, where: Span, depth: int = 0) -> Value:
         """The value a module-level name is bound to, as another module sees it."""
         bindings = self.index.module_bindings(name)
+        if len(bindings) > 1 and all(binding.kind in _FOLLOWED for binding in bindings):
+            # Another module reads it after this one has run to its end.
+            return value_before(self, self.index.module, name, None, where, frozenset(), depth + 1)
         if len(bindings) != 1:
             reason = "not defined" if not bindings else f"assigned {len(bindings)} times"
             return Unknown(f"{name!r} is {reason} in {self.index.path}", where)
@@ -276,6 +335,10 @@ class Evaluator:
             return Known(Mapping(pairs), where)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "split":
             return self._split(node, where, following, depth)
+        if isinstance(node.func, cst.Attribute) and len(node.args) <= 1 and not any(a.keyword or a.star for a in node.args):
+            cleaned = self._string_method(node, node.func, following, depth)
+            if cleaned is not None:
+                return cleaned
         return Unknown(f"result of calling {_shorten(self.index.code(node.func))}() is not evaluated", where)
 
     def _re_compile(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
@@ -343,31 +406,117 @@ class Evaluator:
             return Unknown(f"environment variable {name} with a default that is not known", where)
         return dataclasses.replace(default, env=name)
 
-    def _or(self, node: cst.BooleanOperation, where: Span, following: FrozenSet[int], depth: int) -> Value:
-        """``os.getenv("X") or "*"``: unknown at lint time, but wherever X is
-        unset (or empty) the value is the right side, as with a default."""
-        name = self._environment_without_default(node.left, following, depth)
-        if name is None:
-            return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
-        fallback = self._eval(node.right, following, depth)
-        if isinstance(fallback, Unknown):
-            return Unknown(f"environment variable {name} with a fallback that is not known", where)
-        return dataclasses.replace(fallback, env=name)
+    def operand(self, node: cst.BaseExpression, following: FrozenSet[int], depth: int) -> Value:
+        """A value as a condition sees it: an environment variable read without
+        a default is None wherever it is unset (``os.getenv("X") or "*"``)."""
+        if isinstance(node, cst.Name) and node.value not in self.assumed:
+            bindings = self.index.bindings(node)
+            if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].value is not None:
+                if id(bindings[0].value) not in following:
+                    return self.operand(bindings[0].value, following | {id(bindings[0].value)}, depth + 1)
+        if isinstance(node, cst.Call) and self.index.qualified_names(node.func) & _ENV_GETTERS:
+            arguments = [arg for arg in node.args if arg.keyword is None and not arg.star]
+            if len(arguments) == 1 == len(node.args):
+                key = self._eval(arguments[0].value, following, depth)
+                if isinstance(key, Known) and isinstance(key.value, str):
+                    return Known(None, self.index.span(node), key.value)
+        return self._eval(node, following, depth)
 
-    def _environment_without_default(self, node: cst.BaseExpression, following: FrozenSet[int], depth: int) -> Optional[str]:
-        """The variable's name when ``node`` reads the environment with no
-        default, or an empty one (``os.getenv("X")``, ``os.environ.get("X", "")``)."""
-        if not isinstance(node, cst.Call) or not self.index.qualified_names(node.func) & _ENV_GETTERS:
+    def _boolean(self, node: cst.BooleanOperation, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        """``a or b`` / ``a and b``: the operand Python returns, when the left
+        side's truth is known (wherever its variables are unset)."""
+        left = self.operand(node.left, following, depth)
+        decided = truth(left)
+        if decided is None:
+            return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+        assert isinstance(left, Known)
+        if decided == isinstance(node.operator, cst.Or):
+            return left
+        right = self.operand(node.right, following, depth)
+        if isinstance(right, Unknown) and left.env:
+            return Unknown(f"environment variable {left.env} with a fallback that is not known", where)
+        return with_env(right, left.env)
+
+    def _comparison(self, node: cst.Comparison, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        """``a == b``, ``a in (...)``, ``a is None``, chained as Python chains them."""
+        left = self.operand(node.left, following, depth)
+        env = left.env if isinstance(left, Known) else None
+        for target in node.comparisons:
+            operator = _COMPARISONS.get(type(target.operator))
+            right = self.operand(target.comparator, following, depth)
+            answer = compare(operator, left, right) if operator is not None else None
+            if answer is None:
+                return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+            env = join_env(env, right.env)  # type: ignore[union-attr]
+            if not answer:
+                return Known(False, where, env)
+            left = right
+        return Known(True, where, env)
+
+    def _if_expression(self, node: cst.IfExp, where: Span, following: FrozenSet[int], depth: int) -> Value:
+        """``a if test else b``: the arm the test picks (wherever the variables
+        it reads are unset); both arms when they agree."""
+        test = self.operand(node.test, following, depth)
+        decided = truth(test)
+        if decided is not None:
+            chosen = self._eval(node.body if decided else node.orelse, following, depth)
+            return with_env(chosen, test.env)  # type: ignore[union-attr]
+        body = self._eval(node.body, following, depth)
+        orelse = self._eval(node.orelse, following, depth)
+        if same_value(body, orelse):
+            return body
+        return Unknown(f"the value is chosen by `{_shorten(self.index.code(node.test))}` at run time", where)
+
+    def _comprehension(
+        self, node: Union[cst.ListComp, cst.SetComp, cst.GeneratorExp], where: Span, following: FrozenSet[int], depth: int
+    ) -> Value:
+        """``[o.strip() for o in ORIGINS.split(",") if o]``: one ``for`` over a
+        known sequence, evaluated item by item."""
+        loop = node.for_in
+        if loop.inner_for_in is not None or loop.asynchronous is not None or not isinstance(loop.target, cst.Name):
+            return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+        source = self._eval(loop.iter, following, depth)
+        if isinstance(source, Known) and isinstance(source.value, str):
+            source = Known(Sequence("list", tuple(Known(char, source.where, source.env) for char in source.value)), where)
+        if not (isinstance(source, Known) and isinstance(source.value, Sequence)):
+            return source if isinstance(source, Unknown) else Unknown("a comprehension over a value that is not a sequence", where)
+        if len(source.value.items) > MAX_COMPREHENSION_ITEMS:
+            return Unknown(f"a comprehension over more than {MAX_COMPREHENSION_ITEMS} items", where)
+        variable = loop.target.value
+        saved = self.assumed.get(variable)
+        items: List[Value] = []
+        try:
+            for item in source.value.items:
+                self.assumed[variable] = item
+                keep = [truth(self.operand(condition.test, following, depth)) for condition in loop.ifs]
+                if None in keep:
+                    return Unknown(f"a comprehension condition that is not known for {variable} = {item!r}"[:120], where)
+                if all(keep):
+                    items.append(self._eval(node.elt, following, depth))
+        finally:
+            if saved is None:
+                self.assumed.pop(variable, None)
+            else:
+                self.assumed[variable] = saved
+        kind = "set" if isinstance(node, cst.SetComp) else "list"  # a generator is consumed as a list would be
+        return Known(Sequence(kind, tuple(items)), where, source.env)
+
+    def _string_method(
+        self, node: cst.Call, function: cst.Attribute, following: FrozenSet[int], depth: int
+    ) -> Optional[Value]:
+        """``o.strip()``, ``o.lower()``, ``o.rstrip("/")``: the value keeps the
+        place of the string it cleans (where a fix would go)."""
+        text = self._eval(function.value, following, depth)
+        if not (isinstance(text, Known) and isinstance(text.value, str)):
             return None
-        arguments = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        if not arguments or len(arguments) > 2 or len(arguments) != len(node.args):
-            return None
-        if len(arguments) == 2:
-            default = self._eval(arguments[1].value, following, depth)
-            if not (isinstance(default, Known) and default.value in ("", None)):
+        argument: Optional[str] = None
+        if node.args:
+            value = self._eval(node.args[0].value, following, depth)
+            if not (isinstance(value, Known) and (value.value is None or isinstance(value.value, str))):
                 return None
-        key = self._eval(arguments[0].value, following, depth)
-        return key.value if isinstance(key, Known) and isinstance(key.value, str) else None
+            argument = value.value  # type: ignore[assignment]
+        cleaned = string_method(function.attr.value, text.value, argument)
+        return None if cleaned is None else Known(cleaned, text.where, text.env)
 
     def _split(self, node: cst.Call, where: Span, following: FrozenSet[int], depth: int) -> Value:
         assert isinstance(node.func, cst.Attribute)
@@ -388,6 +537,10 @@ class Evaluator:
     def _add(self, node: cst.BinaryOperation, where: Span, following: FrozenSet[int], depth: int) -> Value:
         left = self._eval(node.left, following, depth)
         right = self._eval(node.right, following, depth)
+        return self.add(left, right, node, where)
+
+    def add(self, left: Value, right: Value, node: cst.CSTNode, where: Span) -> Value:
+        """``left + right`` for strings and for lists or tuples."""
         if isinstance(left, Unknown):
             return left
         if isinstance(right, Unknown):
@@ -399,7 +552,7 @@ class Evaluator:
             and isinstance(right.value, Sequence)
             and left.value.kind == right.value.kind != "set"
         ):
-            return Known(Sequence(left.value.kind, left.value.items + right.value.items), where)
+            return Known(Sequence(left.value.kind, left.value.items + right.value.items), where, join_env(left.env, right.env))
         return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
 
 

@@ -91,6 +91,40 @@ class Unknown:
 Value = Union[Known, Unknown]
 
 
+def truth(value: Value) -> Optional[bool]:
+    """Python's ``bool(value)``; None when the value is not known."""
+    if not isinstance(value, Known):
+        return None
+    inner = value.value
+    if isinstance(inner, (Sequence, Mapping)):
+        return bool(inner.items)  # unknown items still count
+    if isinstance(inner, Duration):
+        return inner.seconds != 0
+    if isinstance(inner, Pattern):
+        return True
+    return bool(inner)
+
+
+def join_env(*names: Optional[str]) -> Optional[str]:
+    """Environment variables a value depends on, as one text ("A and B"):
+    the value is the one wherever all of them are unset."""
+    parts = sorted({part for name in names if name for part in name.split(" and ")})
+    return " and ".join(parts) or None
+
+
+def with_env(value: Value, env: Optional[str]) -> Value:
+    """``value`` marked (with everything in it) as the value wherever ``env``
+    is unset: a branch decided by the variable chose it."""
+    if env is None or not isinstance(value, Known):
+        return value
+    inner = value.value
+    if isinstance(inner, Sequence):
+        inner = Sequence(inner.kind, tuple(with_env(item, env) for item in inner.items))
+    elif isinstance(inner, Mapping):
+        inner = Mapping(tuple((key, with_env(item, env)) for key, item in inner.items))
+    return Known(inner, value.where, join_env(value.env, env))
+
+
 def first_unknown(value: Value) -> "Unknown | None":
     """The first Unknown inside ``value`` (itself included), if any."""
     for part in walk(value):

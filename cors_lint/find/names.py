@@ -23,7 +23,7 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 @dataclass(frozen=True)
 class Binding:
-    kind: str  # "import", "assign", "definition", "other"
+    kind: str  # "import", "assign", "update" (``+=`` and the like), "definition", "other"
     qualified_name: Optional[str] = None  # for imports: "flask_cors.CORS"
     value: Optional[cst.BaseExpression] = None  # for assignments
     definition: Optional[Union[cst.ClassDef, cst.FunctionDef]] = None  # classes (config objects), functions (checks)
@@ -35,24 +35,32 @@ class Scope:
     is_class: bool = False
     bindings: Dict[str, List[Binding]] = field(default_factory=dict)
     global_names: Set[str] = field(default_factory=set)
+    # The module or function whose statements bind the names (None for
+    # classes, lambdas and comprehensions): a name bound several times is
+    # followed through these statements in order.
+    block: Optional[Union[cst.Module, cst.FunctionDef]] = None
 
     def bind(self, name: str, binding: Binding) -> None:
         owner = _module_of(self) if name in self.global_names else self
         owner.bindings.setdefault(name, []).append(binding)
 
     def lookup(self, name: str) -> List[Binding]:
+        owner = self.owner(name)
+        return owner.bindings.get(name, []) if owner is not None else []
+
+    def owner(self, name: str) -> Optional["Scope"]:
         """Python's rule: the innermost function scope that binds the name;
         class bodies are not seen from the functions inside them."""
         scope: Optional[Scope] = self
         first = True
         while scope is not None:
             if name in scope.global_names:
-                return _module_of(scope).bindings.get(name, [])
+                return _module_of(scope)
             if (first or not scope.is_class) and name in scope.bindings:
-                return scope.bindings[name]
+                return scope
             first = False
             scope = scope.parent
-        return []
+        return None
 
 
 def _module_of(scope: Scope) -> Scope:
@@ -107,6 +115,7 @@ class NameTable:
 
     def __init__(self, module: cst.Module) -> None:
         recorder = _Recorder()
+        recorder.scope.block = module
         recorder.walk(module)
         self._scope_of: Dict[int, Scope] = recorder.scope_of
         self._module_scope = recorder.scope
@@ -145,6 +154,16 @@ class NameTable:
     def bindings(self, name: cst.Name) -> List[Binding]:
         scope = self._scope_of.get(id(name))
         return scope.lookup(name.value) if scope is not None else []
+
+    def binding_block(self, name: cst.Name) -> Optional[Union[cst.Module, cst.FunctionDef]]:
+        """The module or function whose statements bind ``name`` as read here."""
+        scope = self._scope_of.get(id(name))
+        owner = scope.owner(name.value) if scope is not None else None
+        return owner.block if owner is not None else None
+
+    @property
+    def module_block(self) -> Optional[Union[cst.Module, cst.FunctionDef]]:
+        return self._module_scope.block
 
     def qualified_names(self, node: cst.BaseExpression) -> Set[str]:
         """``{"flask_cors.CORS"}`` for ``fc.CORS`` after ``import flask_cors as fc``;
@@ -268,8 +287,8 @@ class _Recorder(Walker):
     leave_If = leave_For = leave_While = leave_Try = leave_With = leave_Match = _block_end  # type: ignore[assignment]
 
     # Scopes ---------------------------------------------------------------
-    def _enter(self, is_class: bool = False) -> None:
-        self.scope = Scope(self.scope, is_class)
+    def _enter(self, is_class: bool = False, block: Optional[cst.FunctionDef] = None) -> None:
+        self.scope = Scope(self.scope, is_class, block=block)
 
     def _leave(self) -> None:
         assert self.scope.parent is not None
@@ -289,7 +308,7 @@ class _Recorder(Walker):
             self.decorating[id(decorator.decorator)] = node.name.value
             self.walk(decorator)
         _DefaultsOnly(self).walk(node.params)
-        self._enter()
+        self._enter(block=node)
         self.path.append(node.name.value)
         self.scopes.setdefault(function_path, self.scope)
         self.nesting.append(0)
@@ -401,7 +420,10 @@ class _Recorder(Walker):
             self._bind_target(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_target(node.target, None)
+        if isinstance(node.target, cst.Name):
+            self.scope.bind(node.target.value, Binding("update"))
+        else:
+            self._bind_target(node.target, None)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, None)

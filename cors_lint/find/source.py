@@ -94,6 +94,10 @@ class SourceIndex:
         """Every function with its dotted path, in source order."""
         return list(self._names.functions.items())
 
+    def binding_block(self, name: cst.Name) -> "Optional[Union[cst.Module, cst.FunctionDef]]":
+        """The module or function whose statements bind ``name`` where it is read."""
+        return self._names.binding_block(name)
+
     def bindings(self, name: cst.Name) -> List[Binding]:
         return self._names.bindings(name)
 

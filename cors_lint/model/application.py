@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from cors_lint.evaluate.values import Span, Unknown
+from cors_lint.evaluate.values import Known, Span, Unknown
 from cors_lint.find.branches import Branch, condition, exclusive
 from cors_lint.find.flask_sites import HookSite
 from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
@@ -283,6 +283,13 @@ class _AppBuilder:
         registration = decorator_registration(
             decorator, route.module.evaluator, layers, inactive, self.link.label, route_below=below
         )
+        if _switches_automatic_options_off(route, registration):
+            registration = dataclasses.replace(
+                registration,
+                inactive=f"{inactive}; the blueprint registers the route later, after @cross_origin has switched "
+                "Flask's automatic OPTIONS off for the view, so a preflight runs the view's body and gets no CORS "
+                "headers of its own",
+            )
         return registration if self.behaviour is None else under_release(registration, self.behaviour)
 
     # Routes ------------------------------------------------------------------------------
@@ -292,7 +299,9 @@ class _AppBuilder:
         for registration in active[:1]:
             writers.append(Writer("decorator", registration))
         writers += self._hook_writers(list(reversed(route.blueprints)) + [self.link.ref], registrations)
-        return _route_policy(route.rule, route.endpoint, route.methods, route.site.where, tuple(writers))
+        policy = _route_policy(route.rule, route.endpoint, route.methods, route.site.where, tuple(writers))
+        switched_off = _automatic_options_switched_off(route, [decorators[id(d)] for d in route.decorators])
+        return dataclasses.replace(policy, preflight_runs_view=switched_off) if switched_off is not None else policy
 
     def _static_route(self, registrations: Dict[int, Registration]) -> RoutePolicy:
         """Flask's ``/static/<path:filename>``, answered by the app's hooks."""
@@ -481,6 +490,21 @@ def _route_order(route: RoutePolicy) -> Tuple:
     rule = route.rule if isinstance(route.rule, str) else "~"
     endpoint = route.endpoint if isinstance(route.endpoint, str) else "~"
     return (rule, endpoint, route.where.path, route.where)
+
+
+def _automatic_options_switched_off(route: RouteLink, decorators: List[Registration]) -> Optional[Span]:
+    """The ``@cross_origin`` above a blueprint's route decorator that turned
+    Flask's automatic OPTIONS off for the view (``cross_origin`` marks the
+    function it is given, and the blueprint reads the mark when it adds the
+    route): the route's preflights then run the view's body."""
+    return next((registration.where for registration in decorators if _switches_automatic_options_off(route, registration)), None)
+
+
+def _switches_automatic_options_off(route: RouteLink, registration: Registration) -> bool:
+    if route.mount is None or registration.inactive is None:
+        return False
+    automatic = registration.setting("automatic_options").value
+    return not (isinstance(automatic, Known) and not automatic.value)
 
 
 def _lowest_route_decorator(route: RouteLink, decorator: DecoratorCall) -> Optional[Span]:

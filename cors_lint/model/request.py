@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import List, Mapping, Optional, Tuple
 
+from cors_lint.evaluate.values import Known
 from cors_lint.find.branches import exclusive
 from cors_lint.model import flaskcors
 from cors_lint.model.flaskcors import Headers
@@ -48,6 +49,8 @@ def predict_route(
     for writer in writers:
         if writer.kind == "decorator":
             assert writer.registration is not None
+            if method == "OPTIONS" and not _decorator_answers_options(writer.registration):
+                continue  # Flask's automatic OPTIONS answers; the decorated view never runs
             headers.extend(_answer(writer.registration, path, method, request_headers))
             evaluated = True
         elif writer.kind == "extension":
@@ -59,6 +62,13 @@ def predict_route(
             assert writer.hook is not None
             headers = _hand_written_answer(writer.hook, headers, request_headers)
     return tuple(headers)
+
+
+def _decorator_answers_options(registration: Registration) -> bool:
+    """``@cross_origin(automatic_options=False)`` leaves OPTIONS to Flask's
+    automatic answer (a route that lists OPTIONS itself is not told apart)."""
+    automatic = registration.setting("automatic_options").value
+    return not (isinstance(automatic, Known) and not automatic.value)
 
 
 def _other_arm(writer: Writer, route: RoutePolicy) -> bool:

@@ -81,6 +81,9 @@ class RoutePolicy:
     # A decorated view that raises answers through the app-level flask-cors
     # registration (``intercept_exceptions``), not through its decorator.
     on_error: Optional[Scope] = None
+    # An ``@cross_origin`` above a blueprint's route decorator: it does not
+    # apply, but Flask's automatic OPTIONS is off, so preflights run the view.
+    preflight_runs_view: Optional[Span] = None
     # For the policy inventory: is the set of origins proved, and an origin
     # outside the trusted ones (``origins_proof``); computed on request, as it
     # builds automata the check does not need.

@@ -102,6 +102,9 @@ def route_object(route: RoutePolicy) -> Dict[str, Any]:
             {"when": alternative.when, "options": options_object(_first_scope(alternative.registration))}
             for alternative in route.alternatives
         ]
+    if route.preflight_runs_view is not None:
+        where = route.preflight_runs_view
+        document["preflight_runs_view"] = {"path": where.path, "line": where.line}
     if route.proof is not None:
         document["origins_proof"] = route.proof
     document["decided_by"] = [{"path": where.path, "line": where.line} for where in route.decided_by]
@@ -153,6 +156,12 @@ def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = ()) -> str:
                     continue
                 origins = _origins_text(options_object(_first_scope(alternative.registration)))
                 lines.append(f"  {_rule_text(route)}: {alternative.when}: origins {origins}")
+            if route.preflight_runs_view is not None:
+                where = route.preflight_runs_view
+                lines.append(
+                    f"  {_rule_text(route)}: a preflight runs the view's body (@cross_origin above the route at "
+                    f"{where.path}:{where.line} switched Flask's automatic OPTIONS off)"
+                )
         lines.append("")
     if not apps:
         lines.append("no Flask app found")

@@ -1,0 +1,27 @@
+import os
+
+from flask import Flask
+from flask_cors import CORS
+
+from . import settings
+from .admin import admin
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config.from_object(settings)
+    expose = ["X-Total-Count"]
+    if os.environ.get("ENVFLOW_DEBUG"):
+        expose = expose + ["X-Debug-Token"]
+    CORS(app, resources={r"/api/.*": {}}, expose_headers=expose)
+    app.register_blueprint(admin, url_prefix="/admin")
+
+    @app.route("/api/items")
+    def items():
+        return "items"
+
+    @app.route("/health")
+    def health():
+        return "ok"
+
+    return app
