@@ -45,6 +45,8 @@ WALL_FACTOR = 3.0
 # on a starved machine, and gets up to this many times the budget in wall time.
 STARVED_FACTOR = 20.0
 HARD_GRACE = 2.0
+# How often (seconds) an idle worker looks whether its parent still lives.
+PARENT_CHECK = 0.5
 _TIMER = getattr(signal, "ITIMER_PROF", None)  # CPU time of the process, user and system
 _SIGNAL = getattr(signal, "SIGPROF", None)
 
@@ -172,7 +174,7 @@ class _Worker:
     def __init__(self, context: Any, work: Callable, reset: Optional[Callable], timeout: float, step_of: Callable) -> None:
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child_end, work, reset, timeout, step_of)
+            target=_serve, args=(child_end, work, reset, timeout, step_of, os.getpid(), self.connection)
         )  # not a daemon: a daemon may not start the children that ``measure`` needs
         self.process.start()
         child_end.close()
@@ -232,9 +234,23 @@ def _alarm(signum: int, frame: Optional[FrameType]) -> None:
         raise _Expired(_step_of(frame))
 
 
-def _serve(connection: Any, work: Callable, reset: Optional[Callable], timeout: float, step_of: Callable) -> None:
-    """A worker's loop: one unit at a time, each under a CPU-time budget."""
+def _serve(
+    connection: Any,
+    work: Callable,
+    reset: Optional[Callable],
+    timeout: float,
+    step_of: Callable,
+    parent: int,
+    parent_end: Any,
+) -> None:
+    """A worker's loop: one unit at a time, each under a CPU-time budget.
+
+    A worker ends when its parent does, however the parent ended: the fork
+    gave it a copy of the parent's end of the pipe (closed here) and of other
+    workers' ends, so end-of-file alone cannot be relied on; the parent is
+    looked for while the worker waits."""
     global _armed, _step_of
+    parent_end.close()
     try:
         os.setpgid(0, 0)  # its own process group: killing it kills its children too
     except OSError:  # pragma: no cover
@@ -244,6 +260,9 @@ def _serve(connection: Any, work: Callable, reset: Optional[Callable], timeout: 
     _step_of = step_of
     while True:
         try:
+            while not connection.poll(PARENT_CHECK):
+                if os.getppid() != parent:
+                    return  # orphaned: the parent was killed
             message = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return

@@ -118,7 +118,9 @@ def disagreements(app_dir: Path) -> List[str]:
                 problems.append(f"{app_dir.name} {app_policy.label} OPTIONS {path}: the view runs: real {runs_view}, predicted {not runs_view}")
             methods = [method for method in route.methods if method not in ("HEAD", "OPTIONS")]
             for origin in _origins_for(route):
-                requests = [(methods[0], {"Origin": origin})]
+                # A simple request for every method (a decorator may be on one
+                # method of a resource only), HEAD too (it runs GET's handler).
+                requests = [(method, {"Origin": origin}) for method in methods + (["HEAD"] if "GET" in methods else [])]
                 requests.append(("OPTIONS", {"Origin": origin, "Access-Control-Request-Method": methods[-1]}))
                 for method, headers in requests:
                     real = client.open(path, method=method, headers=headers)

@@ -85,6 +85,30 @@ def test_budget_returns_every_result_in_order_and_leaves_no_process(
     assert _processes_in(tmp_path.resolve()) == set()
 
 
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """A run killed from outside (SIGKILL: no clean-up) leaves no worker
+    behind: an idle worker sees it is orphaned, a busy one when its unit ends."""
+    import subprocess
+    import sys
+
+    script = (
+        "import time\nfrom cors_lint import budget\n"
+        "def work(unit):\n    time.sleep(1.5 if unit == 'slow' else 0)\n    return unit\n"
+        "budget.run(work, ['fast', 'slow', 'fast', 'slow'], timeout=30, jobs=2, overrun=lambda u, o: None)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path)
+    deadline = time.monotonic() + 10
+    while len(_live_processes_in(tmp_path.resolve()) - {parent.pid}) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_live_processes_in(tmp_path.resolve()) - {parent.pid}) == 2, "the workers did not start"
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 2 * budget.PARENT_CHECK + 3.0
+    while _live_processes_in(tmp_path.resolve()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _live_processes_in(tmp_path.resolve()) == set()
+
+
 def test_budget_names_the_step_that_ran_out_of_time() -> None:
     steps: List[str] = []
     budget.run(_work, ["spin"], timeout=0.2, jobs=1, overrun=lambda unit, what: steps.append(what.step))

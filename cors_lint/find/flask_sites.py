@@ -10,7 +10,7 @@ are is the link stage's question, since it may be defined in another module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -21,6 +21,9 @@ from cors_lint.find.source import SourceIndex
 FLASK_NAMES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_NAMES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
 CORS_NAMES = frozenset({"flask_cors.CORS", "flask_cors.extension.CORS"})
+# Flask-RESTful's Api: its ``add_resource`` adds routes to the app or
+# blueprint it is bound to.
+RESTFUL_NAMES = frozenset({"flask_restful.Api"})
 ROUTE_SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 HOOK_METHODS = frozenset({"after_request", "after_app_request"})
 
@@ -42,7 +45,7 @@ class _Located:
 class Creation(_Located):
     """``name = Flask(...)``, ``Blueprint(...)`` or ``CORS(...)``."""
 
-    kind: str  # "app", "blueprint", "cors", or "class" (an instance of a project class: maybe a subclass)
+    kind: str  # "app", "blueprint", "cors", "restful", or "class" (an instance of a project class: maybe a subclass)
     name: str
     scope: str  # the function it is created in, "" at module level
     call: cst.Call
@@ -69,6 +72,10 @@ class RouteSite(_Located):
     index: SourceIndex
     position: Optional[int]  # index among the view's decorators; None for add_url_rule
     branch: Branch = ()
+    # ``api.add_resource(Resource, "/url")`` (Flask-RESTful): the resource
+    # class; ``target`` is then the Api, and the route exists once the Api is
+    # bound to an app or blueprint.
+    resource: Optional[cst.BaseExpression] = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +86,19 @@ class BlueprintRegistration(_Located):
     blueprint: cst.BaseExpression
     url_prefix: Optional[cst.BaseExpression]
     name: Optional[cst.BaseExpression]
+    scope: str
+    node: cst.CSTNode
+    index: SourceIndex
+    branch: Branch = ()
+
+
+@dataclass(frozen=True, eq=False)
+class BindSite(_Located):
+    """``api.init_app(app)``: binds an object made without an app (a
+    Flask-RESTful Api, when ``target`` is one) to an app or blueprint."""
+
+    target: cst.BaseExpression
+    app: cst.BaseExpression
     scope: str
     node: cst.CSTNode
     index: SourceIndex
@@ -117,6 +137,7 @@ class FlaskSites:
     blueprint_registrations: Tuple[BlueprintRegistration, ...]
     hooks: Tuple[HookSite, ...]
     helper_calls: Tuple[HelperCall, ...]
+    binds: Tuple[BindSite, ...] = ()
 
 
 def find_flask_sites(index: SourceIndex) -> FlaskSites:
@@ -126,10 +147,11 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
     routes: List[RouteSite] = []
     hooks: List[HookSite] = []
     helpers: List[HelperCall] = []
+    binds: List[BindSite] = []
     for call in index.calls:
         node = call.node
         names = index.qualified_names(node.func)
-        kind = "app" if names & FLASK_NAMES else "blueprint" if names & BLUEPRINT_NAMES else "cors" if names & CORS_NAMES else None
+        kind = _kind(names)
         if kind is None and _names_a_class(node.func) and id(node) in assigned:
             # ``app = MyApp(__name__)``: a subclass of Flask (or Blueprint, or
             # CORS) perhaps; the link stage looks at the class's bases.
@@ -157,6 +179,12 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
             )
         elif method == "add_url_rule" and node.args:
             routes.append(_url_rule(index, node, call.scope, call.branch))
+        elif method == "add_resource" and node.args and node.args[0].keyword is None:
+            routes.extend(_resource_routes(index, node, call.scope, call.branch))
+        elif method == "init_app" and len(node.args) == 1 and node.args[0].keyword is None:
+            binds.append(BindSite(node.func.value, node.args[0].value, call.scope, node, index, call.branch))  # type: ignore[union-attr]
+            if isinstance(node.args[0].value, (cst.Name, cst.Attribute)):
+                helpers.append(HelperCall(node.func, tuple(node.args), call.scope, node, index, call.branch))
         elif method in HOOK_METHODS and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name):
             function = node.args[0].value.value
             hooks.append(HookSite(node.func.value, function, _defined_in(index, function, call.scope), call.scope, node, index, call.branch))  # type: ignore[union-attr]
@@ -188,7 +216,14 @@ def find_flask_sites(index: SourceIndex) -> FlaskSites:
                 )
             elif method in HOOK_METHODS and not isinstance(decorator, cst.Call):
                 hooks.append(HookSite(expression.value, function.name, function.scope, function.scope, decorator, index))
-    return FlaskSites(tuple(creations), tuple(routes), tuple(registrations), tuple(hooks), tuple(helpers))
+    return FlaskSites(tuple(creations), tuple(routes), tuple(registrations), tuple(hooks), tuple(helpers), tuple(binds))
+
+
+def _kind(names: Set[str]) -> Optional[str]:
+    for kind, known in (("app", FLASK_NAMES), ("blueprint", BLUEPRINT_NAMES), ("cors", CORS_NAMES), ("restful", RESTFUL_NAMES)):
+        if names & known:
+            return kind
+    return None
 
 
 def _names_a_class(func: cst.BaseExpression) -> bool:
@@ -229,6 +264,33 @@ def _url_rule(index: SourceIndex, node: cst.Call, scope: str, branch: Branch) ->
         None,
         branch,
     )
+
+
+def _resource_routes(index: SourceIndex, node: cst.Call, scope: str, branch: Branch) -> List[RouteSite]:
+    """``api.add_resource(Items, "/items", "/items/<int:id>", endpoint="items")``:
+    a route per URL (a starred argument is a rule that is not known)."""
+    resource = node.args[0].value
+    urls = [arg for arg in node.args[1:] if arg.keyword is None]
+    endpoint = _keyword(node, "endpoint")
+    return [
+        RouteSite(
+            node.func.value,  # type: ignore[union-attr]
+            scope,
+            None if url.star else url.value,
+            None,
+            None,
+            endpoint,
+            None,
+            scope,
+            None,
+            node,
+            index,
+            None,
+            branch,
+            resource,
+        )
+        for url in urls
+    ]
 
 
 def _defined_in(index: SourceIndex, function: Optional[str], scope: str) -> str:

@@ -22,7 +22,7 @@ import libcst as cst
 
 from cors_lint.evaluate.values import Known, Sequence as SequenceValue, Span, Unknown, Value
 from cors_lint.find.branches import Branch
-from cors_lint.find.flask_sites import BlueprintRegistration, Creation, HookSite, RouteSite
+from cors_lint.find.flask_sites import BindSite, BlueprintRegistration, Creation, HookSite, RouteSite
 from cors_lint.find.sites import ConfigWrite, DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
 from cors_lint.find.visitor import argument
 from cors_lint.link.project import MAX_HOPS, FunctionRef, Module, ObjectRef, ParamRef, Project, argument_for
@@ -79,6 +79,10 @@ class RouteLink:
     site: RouteSite
     mount: Optional[Mount]  # None for a route declared on the app itself
     decorators: Tuple[DecoratorCall, ...]  # ``@cross_origin`` on the view
+    # A Flask-RESTful resource: the module its class is defined in (where the
+    # decorators on its methods are), when that is not ``module``; decorators
+    # then apply to the method they decorate only (``def get``: GET).
+    view_module: Optional[Module] = None
 
     @property
     def blueprints(self) -> Tuple[ObjectRef, ...]:
@@ -117,6 +121,7 @@ class Linker:
         self.project = project
         self._index = _Index()
         self._imported: Optional[Set[Path]] = None  # files some module of the project imports
+        self._apis: Optional[Dict[ObjectRef, List[Tuple[ObjectRef, Module, Creation]]]] = None  # by the app or blueprint they are bound to
 
     def link(self) -> List[AppLink]:
         modules = self.project.modules()
@@ -149,6 +154,8 @@ class Linker:
             self._place(module, registration.scope, registration.target, registration, registration.where, registration.branch)
         for hook in flask.hooks:
             self._place(module, hook.scope, hook.target, hook, hook.where, hook.branch)
+        for bind in flask.binds:
+            self._place(module, bind.scope, bind.target, bind, bind.where, bind.branch)
 
     def _place_text(self, module: Module, scope: str, text: Optional[str], site: object, where: Span, branch: Branch) -> None:
         refs = self.project.resolve_text(module, scope, text)
@@ -192,6 +199,13 @@ class Linker:
             routes.extend(
                 self._route(event, mount) for event in self._index.of(mount.blueprint, RouteSite) if self._runs(event, mount.blueprint)
             )
+        for owner, mount in [(ref, None)] + [(mount.blueprint, mount) for mount in mounts]:
+            for api, api_module, api_creation in self._apis_bound_to(owner):
+                routes.extend(
+                    self._route(event, mount, (api_module, api_creation))
+                    for event in self._index.of(api, RouteSite)
+                    if self._runs(event, api)
+                )
         registrations = [
             event
             for owner in owners
@@ -212,6 +226,29 @@ class Linker:
             tuple(sorted(hooks, key=_event_order)),
             static_route=_has_static_folder(module, creation),
         )
+
+    def _apis_bound_to(self, owner: ObjectRef) -> List[Tuple[ObjectRef, Module, Creation]]:
+        """Flask-RESTful Apis made on ``owner`` (``Api(app)``) or bound to it
+        later (``api.init_app(app)``)."""
+        if self._apis is None:
+            self._apis = {}
+            for module in self.project.modules():
+                for creation in module.flask.creations:
+                    if self.project.kind_of(module, creation) != "restful":
+                        continue
+                    api = ObjectRef(module.path, creation.scope, creation.name, "restful")
+                    bound = []
+                    given = _argument(creation, 0, "app")
+                    if given is not None:
+                        bound += self.targets(module, creation.scope, given, creation.where, creation.branch)
+                    for event in self._index.of(api, BindSite):
+                        site: BindSite = event.site  # type: ignore[assignment]
+                        bound += self.targets(event.module, site.scope, site.app, site.where, site.branch)
+                    for target, _ in bound:
+                        entry = (api, module, creation)
+                        if entry not in self._apis.setdefault(target, []):
+                            self._apis[target].append(entry)
+        return self._apis.get(owner, [])
 
     def _runs(self, event: Event, owner: ObjectRef) -> bool:
         """A route declared in another module than its app or blueprint exists
@@ -284,10 +321,12 @@ class Linker:
                 mounts.extend(self._mounts(child, mount, chain + (child,), depth + 1))
         return mounts
 
-    def _route(self, event: Event, mount: Optional[Mount]) -> RouteLink:
+    def _route(self, event: Event, mount: Optional[Mount], api: Optional[Tuple[Module, Creation]] = None) -> RouteLink:
         site: RouteSite = event.site  # type: ignore[assignment]
         module = event.module
         rule = _text(module, site.rule) if site.rule is not None else Unknown("the rule is not given", site.where)
+        if api is not None:
+            return self._resource_route(site, module, mount, rule, api)
         if mount is not None and isinstance(rule, str):
             prefix = mount.url_prefix
             if isinstance(prefix, Unknown):
@@ -303,6 +342,58 @@ class Linker:
             if site.view is not None and decorator.view == site.view and decorator.scope == site.view_scope
         )
         return RouteLink(rule, endpoint, _methods(self.project, module, site), module, site, mount, decorators)
+
+
+    def _resource_route(
+        self, site: RouteSite, module: Module, mount: Optional[Mount], url: Union[str, None, Unknown], api: Tuple[Module, Creation]
+    ) -> RouteLink:
+        """A Flask-RESTful route: Flask-RESTful joins the blueprint's prefix,
+        the Api's ``prefix`` and the URL as they are written (no slashes
+        added or removed); the endpoint is ``endpoint=`` or the class's name
+        in lower case, after the blueprint's name."""
+        api_module, creation = api
+        prefix = _text(api_module, _argument(creation, 1, "prefix"))
+        parts = [mount.url_prefix if mount is not None else None, prefix, url]
+        unknown = next((part for part in parts if isinstance(part, Unknown)), None)
+        rule: Union[str, Unknown] = unknown if unknown is not None else "".join(part for part in parts if part)  # type: ignore[misc]
+        found = self.project.definition(module, site.scope, site.resource) if site.resource is not None else None
+        view_class = found[1] if found is not None and isinstance(found[1], cst.ClassDef) else None
+        endpoint: Union[str, Unknown]
+        if site.endpoint is not None:
+            text = _text(module, site.endpoint)
+            endpoint = text if isinstance(text, (str, Unknown)) else Unknown("the endpoint is not known", site.where)
+        elif view_class is not None:
+            endpoint = view_class.name.value.lower()
+        else:
+            endpoint = Unknown("the resource class is not found in the project", site.where)
+        if mount is not None and isinstance(endpoint, str):
+            endpoint = f"{mount.name}.{endpoint}" if mount.name else Unknown("the blueprint's name is not known", site.where)
+        methods: Union[Tuple[str, ...], Unknown]
+        defined = self._class_methods(found[0], view_class, 0) if found is not None and view_class is not None else None
+        methods = _with_implied(defined or {"GET"}) if view_class is not None else Unknown("the resource class is not found in the project", site.where)
+        decorators: Tuple[DecoratorCall, ...] = ()
+        view_module = None
+        if found is not None and view_class is not None:
+            view_module = found[0]
+            decorators = tuple(
+                decorator
+                for decorator in view_module.sites.decorators
+                if decorator.scope == view_class.name.value and decorator.view in HTTP_METHODS
+            )
+        return RouteLink(rule, endpoint, methods, module, site, mount, decorators, view_module)
+
+    def _class_methods(self, module: Module, definition: cst.ClassDef, depth: int) -> Optional[Set[str]]:
+        """A MethodView's methods: its ``methods``, or the HTTP methods it and
+        its project base classes define (Flask unions them)."""
+        listed, methods = _class_own_methods(module, definition)
+        if listed:
+            return methods
+        if depth < MAX_NESTING:
+            for base in definition.bases:
+                found = self.project.definition(module, "", base.value)
+                if found is not None and isinstance(found[1], cst.ClassDef):
+                    methods |= self._class_methods(found[0], found[1], depth + 1) or set()
+        return methods or None
 
 
 def _event_order(event: Event) -> Tuple:
@@ -380,6 +471,12 @@ def _methods(project: Project, module: Module, site: RouteSite) -> Union[Tuple[s
         methods = {method.upper() for method in listed}
     else:
         methods = _view_class_methods(project, module, site) or {"GET"}
+    return _with_implied(methods)
+
+
+def _with_implied(methods: Set[str]) -> Tuple[str, ...]:
+    """HEAD comes with GET, and OPTIONS with every rule."""
+    methods = set(methods)
     if "GET" in methods:
         methods.add("HEAD")
     methods.add("OPTIONS")
@@ -406,7 +503,13 @@ def _view_class_methods(project: Project, module: Module, site: RouteSite) -> Op
     found = project.definition(module, site.scope, view_func.func.value)
     if found is None or not isinstance(found[1], cst.ClassDef):
         return None
-    class_module, definition = found
+    _, methods = _class_own_methods(found[0], found[1])
+    return methods or None
+
+
+def _class_own_methods(module: Module, definition: cst.ClassDef) -> Tuple[bool, Set[str]]:
+    """(True, the class's ``methods``) when it sets them, else (False, the
+    HTTP methods it defines itself)."""
     defined: Set[str] = set()
     for statement in definition.body.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in HTTP_METHODS:
@@ -416,10 +519,10 @@ def _view_class_methods(project: Project, module: Module, site: RouteSite) -> Op
                 if isinstance(small, cst.Assign) and any(
                     isinstance(target.target, cst.Name) and target.target.value == "methods" for target in small.targets
                 ):
-                    listed = _strings(class_module.evaluator.evaluate(small.value))
+                    listed = _strings(module.evaluator.evaluate(small.value))
                     if listed is not None:
-                        return {method.upper() for method in listed}
-    return defined or None
+                        return True, {method.upper() for method in listed}
+    return False, defined
 
 
 def _has_static_folder(module: Module, creation: Creation) -> bool:

@@ -21,6 +21,7 @@ from cors_lint.evaluate.expressions import Evaluator
 from cors_lint.find.flask_sites import (
     BLUEPRINT_NAMES,
     CORS_NAMES,
+    RESTFUL_NAMES,
     FLASK_NAMES,
     Creation,
     FlaskSites,
@@ -242,8 +243,9 @@ class Project:
         return None
 
     def kind_of(self, module: Module, creation: "Creation") -> Optional[str]:
-        """"app", "blueprint" or "cors" for an instance of Flask, Blueprint or
-        CORS, or of a project class derived from one of them."""
+        """"app", "blueprint", "cors" or "restful" for an instance of Flask,
+        Blueprint, CORS or Flask-RESTful's Api, or of a project class derived
+        from one of them."""
         if creation.kind != "class":
             return creation.kind
         if id(creation) not in self._kinds:
@@ -254,7 +256,7 @@ class Project:
         if depth > MAX_CLASS_DEPTH:
             return None
         names = module.index.qualified_names(expression)
-        for kind, known in (("app", FLASK_NAMES), ("blueprint", BLUEPRINT_NAMES), ("cors", CORS_NAMES)):
+        for kind, known in (("app", FLASK_NAMES), ("blueprint", BLUEPRINT_NAMES), ("cors", CORS_NAMES), ("restful", RESTFUL_NAMES)):
             if names & known:
                 return kind
         found = self.definition(module, scope, expression)

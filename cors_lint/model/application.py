@@ -19,7 +19,7 @@ What a request to a route gets, in the order Flask runs it (flask-cors 6):
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -281,7 +281,7 @@ class _AppBuilder:
             inactive = "it is above the route decorator, which registers the view without it"
             below = _lowest_route_decorator(route, decorator) or route.site.where
         registration = decorator_registration(
-            decorator, route.module.evaluator, layers, inactive, self.link.label, route_below=below
+            decorator, (route.view_module or route.module).evaluator, layers, inactive, self.link.label, route_below=below
         )
         if _switches_automatic_options_off(route, registration):
             registration = dataclasses.replace(
@@ -295,9 +295,12 @@ class _AppBuilder:
     # Routes ------------------------------------------------------------------------------
     def _route(self, route: RouteLink, registrations: Dict[int, Registration], decorators: Dict[int, Registration]) -> RoutePolicy:
         writers: List[Writer] = []
-        active = [decorators[id(d)] for d in route.decorators if decorators[id(d)].inactive is None]
-        for registration in active[:1]:
-            writers.append(Writer("decorator", registration))
+        active = [d for d in route.decorators if decorators[id(d)].inactive is None]
+        if route.view_module is not None:
+            # A resource's methods: each decorator answers its own method's requests.
+            writers += [Writer("decorator", decorators[id(d)], methods=_handled_by(d.view)) for d in active]
+        else:
+            writers += [Writer("decorator", decorators[id(d)]) for d in active[:1]]
         writers += self._hook_writers(list(reversed(route.blueprints)) + [self.link.ref], registrations)
         policy = _route_policy(route.rule, route.endpoint, route.methods, route.site.where, tuple(writers))
         switched_off = _automatic_options_switched_off(route, [decorators[id(d)] for d in route.decorators])
@@ -490,6 +493,13 @@ def _route_order(route: RoutePolicy) -> Tuple:
     rule = route.rule if isinstance(route.rule, str) else "~"
     endpoint = route.endpoint if isinstance(route.endpoint, str) else "~"
     return (rule, endpoint, route.where.path, route.where)
+
+
+def _handled_by(method: Optional[str]) -> FrozenSet[str]:
+    """The requests a resource's method handles: Flask-RESTful answers HEAD
+    with ``get`` when the resource has no ``head``."""
+    name = (method or "").upper()
+    return frozenset({"GET", "HEAD"}) if name == "GET" else frozenset({name})
 
 
 def _automatic_options_switched_off(route: RouteLink, decorators: List[Registration]) -> Optional[Span]:

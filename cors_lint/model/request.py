@@ -51,6 +51,8 @@ def predict_route(
             assert writer.registration is not None
             if method == "OPTIONS" and not _decorator_answers_options(writer.registration):
                 continue  # Flask's automatic OPTIONS answers; the decorated view never runs
+            if writer.methods is not None and method.upper() not in writer.methods:
+                continue  # a resource method the decorator is not on
             headers.extend(_answer(writer.registration, path, method, request_headers))
             evaluated = True
         elif writer.kind == "extension":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, Optional, Sequence, Tuple, Union
 
 from cors_lint.evaluate.values import Span, Unknown
 from cors_lint.model import flaskcors
@@ -57,6 +57,9 @@ class Writer:
     kind: str  # "decorator", "extension" or "hand-written"
     registration: Optional[Registration] = None
     hook: Optional[HandWrittenHook] = None
+    # A decorator on one method of a Flask-RESTful resource (``def get``)
+    # answers only the requests that method handles; None: every request.
+    methods: Optional[FrozenSet[str]] = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,18 @@ class RoutePolicy:
         if self.deciding is None:
             return ()
         return tuple(setting.name for setting in self.deciding.settings if _is_unknown(setting.value))
+
+    @property
+    def decorated_methods(self) -> Optional[Tuple[str, ...]]:
+        """The methods the route's decorators answer, when they are not all of
+        the route's requests (decorators on some methods of a resource)."""
+        limited = [writer.methods for writer in self.writers if writer.kind == "decorator" and writer.methods is not None]
+        if not limited or not isinstance(self.methods, tuple):
+            return None
+        answered = frozenset().union(*limited)
+        if answered >= {method for method in self.methods if method != "HEAD"}:
+            return None
+        return tuple(sorted(answered))
 
     @property
     def path(self) -> Optional[str]:

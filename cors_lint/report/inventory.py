@@ -105,6 +105,8 @@ def route_object(route: RoutePolicy) -> Dict[str, Any]:
     if route.preflight_runs_view is not None:
         where = route.preflight_runs_view
         document["preflight_runs_view"] = {"path": where.path, "line": where.line}
+    if route.decorated_methods is not None:
+        document["decorated_methods"] = list(route.decorated_methods)
     if route.proof is not None:
         document["origins_proof"] = route.proof
     document["decided_by"] = [{"path": where.path, "line": where.line} for where in route.decided_by]
@@ -156,6 +158,11 @@ def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = ()) -> str:
                     continue
                 origins = _origins_text(options_object(_first_scope(alternative.registration)))
                 lines.append(f"  {_rule_text(route)}: {alternative.when}: origins {origins}")
+            if route.decorated_methods is not None:
+                lines.append(
+                    f"  {_rule_text(route)}: @cross_origin answers {', '.join(route.decorated_methods) or 'no method'} only; "
+                    "other requests (and preflights) get the app's other CORS handling"
+                )
             if route.preflight_runs_view is not None:
                 where = route.preflight_runs_view
                 lines.append(
