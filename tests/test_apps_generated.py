@@ -5,7 +5,9 @@ Hypothesis draws where the CORS object, the config and the routes live
 mechanism sets the ``CORS_*`` keys (``app.config[...]``, a config class,
 a settings module by import string, ``from_mapping``), whether the config is
 written before or after the registration, blueprints with prefixes,
-``@cross_origin`` views and a hand-written hook before or after flask-cors.
+``@cross_origin`` views and a hand-written hook before or after flask-cors,
+origins written through an environment variable and reassigned or chosen
+in a branch, and Flask-RESTful resources (a decorated method among others).
 Each app is written as a package, analysed by cors-lint, imported, and every
 route is asked, through Flask's test client, what it answers to a set of
 origins; the policy's prediction must be the same.
@@ -48,6 +50,8 @@ def shapes(draw) -> Dict[str, object]:
         "blueprint_prefix": draw(st.sampled_from([None, "/api", "/api/v2"])),
         "decorated": draw(st.sampled_from([None, "", 'origins="https://d.example.com"', "supports_credentials=True"])),
         "hook": draw(st.sampled_from([None, "before", "after"])),
+        "origins_flow": draw(st.sampled_from([None, "reassigned", "branch"])),
+        "restful": draw(st.booleans()),
     }
 
 
@@ -71,13 +75,19 @@ def write_app(root: Path, shape) -> str:
     files: Dict[str, str] = {}
     keys = {"CORS_ORIGINS": shape["config_origins"], "CORS_SUPPORTS_CREDENTIALS": str(shape["config_credentials"])}
     config_lines: List[str] = []
+    flow = _origins_flow(shape.get("origins_flow"), shape["config_origins"])
     if shape["config"] == "item":
-        config_lines = [f'app.config["{key}"] = {value}' for key, value in keys.items()]
+        if flow:
+            keys["CORS_ORIGINS"] = "origins"
+        config_lines = ["import os", *flow] + [f'app.config["{key}"] = {value}' for key, value in keys.items()]
     elif shape["config"] == "class":
         files["config.py"] = "class Config:\n" + "".join(f"    {key} = {value}\n" for key, value in keys.items())
         config_lines = ["from .config import Config", "app.config.from_object(Config)"]
     elif shape["config"] == "import_string":
-        files["settings.py"] = "".join(f"{key} = {value}\n" for key, value in keys.items())
+        lines = [f"{key} = {value}" for key, value in keys.items()]
+        if flow:
+            lines[0] = "CORS_ORIGINS = origins"
+        files["settings.py"] = "\n".join(["import os", *flow, *lines]) + "\n"
         config_lines = [f'app.config.from_object("{name}.settings")']
     elif shape["config"] == "mapping":
         items = ", ".join(f'"{key}": {value}' for key, value in keys.items())
@@ -121,6 +131,12 @@ def write_app(root: Path, shape) -> str:
     if decorated is not None:
         views.append(f"@cross_origin({decorated})")
     views += ["def things():", '    return "things"', "", "", '@bp.route("/other")', "def other():", '    return "other"', ""]
+    if shape.get("restful"):
+        views += ["from flask_restful import Api, Resource", "", 'api = Api(bp, prefix="/rest")', "", "", "class Thing(Resource):"]
+        if decorated is not None:
+            views.append(f"    @cross_origin({decorated})")
+        views += ["    def get(self, number=None):", '        return {"thing": 1}', "", "    def post(self, number=None):", '        return {"made": 1}', ""]
+        views += ['api.add_resource(Thing, "/thing", "/thing/<int:number>")', ""]
     files["views.py"] = "\n".join(views)
     prefix = shape["blueprint_prefix"]
     register_bp = f"app.register_blueprint(bp{', url_prefix=' + repr(prefix) if prefix else ''})"
@@ -135,6 +151,15 @@ def write_app(root: Path, shape) -> str:
     for filename, text in files.items():
         (package / filename).write_text(text)
     return name
+
+
+def _origins_flow(flow, value: str) -> List[str]:
+    """Statements that set ``origins`` to ``value`` wherever GENAPP_* are unset."""
+    if flow == "reassigned":
+        return [f'origins = os.environ.get("GENAPP_ORIGINS", {value})', 'if origins == "never":', '    origins = "https://z.example.com"']
+    if flow == "branch":
+        return ['if os.getenv("GENAPP_MODE") == "strict":', '    origins = ["https://strict.example.com"]', "else:", f"    origins = {value}"]
+    return []
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -158,7 +183,7 @@ def test_a_generated_app_imports(tmp_path: Path) -> None:
     shape = {
         "cors_in": "extensions", "config": "class", "config_first": True, "config_origins": ORIGIN_VALUES[0],
         "config_credentials": True, "option_origins": None, "option_credentials": None, "resources": None,
-        "blueprint_prefix": "/api", "decorated": "", "hook": "after",
+        "blueprint_prefix": "/api", "decorated": "", "hook": "after", "origins_flow": "branch", "restful": True,
     }
     write_app(tmp_path, shape)
     sys.path.insert(0, str(tmp_path))

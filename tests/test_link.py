@@ -13,6 +13,7 @@ from cors_lint.find.modules import project_root
 
 
 def _project(root: Path, files: Dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
     (root / "setup.cfg").write_text("")
     for name, text in files.items():
         path = root / name
@@ -263,3 +264,57 @@ def test_a_named_configs_finding_counts_the_routes_it_would_expose() -> None:
     findings = lint_paths([str(app)], jobs=1, timeout=0).findings
     development = next(f for f in findings if f.code == "CRS101" and f.path.endswith("settings.py"))
     assert "(on 2 routes, e.g. GET /api/balance, GET /static/<path:filename>)" in development.message
+
+
+def test_configs_chosen_by_a_name_without_default_that_agree_decide_the_policy(tmp_path: Path) -> None:
+    """``create_app(name)`` with no default: the chosen config is unknown, but
+    when every named config gives the same policy, that policy is the answer;
+    when they differ, the policy is unknown."""
+    factory = """\
+        from flask import Flask
+        from flask_cors import CORS
+
+
+        class Staging:
+            DEBUG = True
+
+
+        class Live:
+            DEBUG = False
+            {extra}
+
+
+        CONFIGS = {{"staging": Staging, "live": Live}}
+
+
+        def create_app(name):
+            app = Flask(__name__)
+            app.config.from_object(CONFIGS[name])
+            CORS(app, origins=["https://app.example.com"])
+
+            @app.route("/x")
+            def x():
+                return "x"
+
+            return app
+        """
+    agreeing = _project(tmp_path / "agree", {"pkg/__init__.py": "", "pkg/app.py": factory.format(extra="")})
+    assert _routes(agreeing) == {"/x": "flask-cors"}
+    differing = _project(
+        tmp_path / "differ", {"pkg/__init__.py": "", "pkg/app.py": factory.format(extra="CORS_SUPPORTS_CREDENTIALS = True")}
+    )
+    assert _routes(differing) == {"/x": "unknown"}
+
+
+def test_static_route_follows_static_folder_and_url_path(tmp_path: Path) -> None:
+    cases = {
+        'Flask(__name__, static_folder="public")': "/public/<path:filename>",
+        'Flask(__name__, static_url_path="/assets")': "/assets/<path:filename>",
+        'Flask(__name__, static_url_path="")': "/<path:filename>",
+        "Flask(__name__, static_folder=None)": None,
+        "Flask(__name__, None, 'web/dist')": "/dist/<path:filename>",
+    }
+    for number, (creation, rule) in enumerate(cases.items()):
+        root = _project(tmp_path / str(number), {"app.py": f"from flask import Flask\nfrom flask_cors import CORS\napp = {creation}\nCORS(app)\n"})
+        (app,) = analyse_paths([str(root)]).model.apps
+        assert [route.rule for route in app.routes if route.endpoint == "static"] == ([rule] if rule else []), creation

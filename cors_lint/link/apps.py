@@ -100,7 +100,9 @@ class AppLink:
     mounts: Tuple[Mount, ...]
     routes: Tuple[RouteLink, ...]
     hooks: Tuple[Event, ...]  # after_request functions of the app and its blueprints
-    static_route: bool = False
+    # Flask's static route, ``/static/<path:filename>`` by default; None when
+    # the app has no static folder.
+    static_rule: Union[str, Unknown, None] = None
 
 
 @dataclass
@@ -224,7 +226,7 @@ class Linker:
             tuple(mounts),
             tuple(routes),
             tuple(sorted(hooks, key=_event_order)),
-            static_route=_has_static_folder(module, creation),
+            static_rule=_static_rule(module, creation),
         )
 
     def _apis_bound_to(self, owner: ObjectRef) -> List[Tuple[ObjectRef, Module, Creation]]:
@@ -525,13 +527,23 @@ def _class_own_methods(module: Module, definition: cst.ClassDef) -> Tuple[bool, 
     return False, defined
 
 
-def _has_static_folder(module: Module, creation: Creation) -> bool:
-    """Flask adds ``/static/<path:filename>`` unless ``static_folder=None``
-    (whether the folder exists does not matter)."""
-    for arg in creation.call.args:
-        if arg.keyword is not None and arg.keyword.value == "static_folder":
-            return _text(module, arg.value) is not None
-    return True
+def _static_rule(module: Module, creation: Creation) -> Union[str, Unknown, None]:
+    """Flask's ``{static_url_path}/<path:filename>``: ``static_url_path``, or
+    ``/`` and the static folder's last name (``static`` by default); no route
+    with ``static_folder=None`` (whether the folder exists does not matter)."""
+    folder = _argument(creation, 2, "static_folder")
+    url_path = _argument(creation, 1, "static_url_path")
+    folder_text = _text(module, folder) if folder is not None else "static"
+    if folder_text is None:
+        return None
+    url_text = _text(module, url_path) if url_path is not None else None
+    if isinstance(url_text, Unknown):
+        return url_text
+    if url_text is None:
+        if isinstance(folder_text, Unknown):
+            return Unknown("the static folder is not known, nor its URL", creation.where)
+        url_text = ("/" + os.path.basename(folder_text)).rstrip("/")
+    return f"{url_text}/<path:filename>"
 
 
 __all__: Sequence[str] = ("AppLink", "Event", "Linker", "Mount", "Placement", "RouteLink")

@@ -12,6 +12,7 @@ set-up are parsed (a cheap substring test), and at most
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -25,6 +26,7 @@ RELEVANT_WORDS = (
     b"Flask",
     b"route(",
     b"add_url_rule",
+    b"add_resource",  # Flask-RESTful: a module of ``api.add_resource(...)`` lines
     b"register_blueprint",
     b"after_request",
     b"init_app",
@@ -35,8 +37,13 @@ RELEVANT_WORDS = (
 MAX_PROJECT_FILES = 2000
 
 
+# ``@bp.get("/items")`` in a views module that imports ``bp`` from its package
+# names neither flask nor ``route(``.
+ROUTE_SHORTCUT = re.compile(rb"@[\w.]+\.(?:get|post|put|patch|delete)\(")
+
+
 def is_relevant(source: bytes) -> bool:
-    return any(word in source for word in RELEVANT_WORDS)
+    return any(word in source for word in RELEVANT_WORDS) or ROUTE_SHORTCUT.search(source) is not None
 
 
 def package_top(path: Path) -> Path:

@@ -49,7 +49,6 @@ from cors_lint.model.policy import (
 )
 from cors_lint.model.releases import Behaviour
 from cors_lint.model.routes import (
-    STATIC_RULE,
     Alternative,
     AppPolicy,
     ApplicationModel,
@@ -136,12 +135,33 @@ def _app_with_alternatives(
             for config in choice.configs
         }
         main = worlds.get(choice.default) if choice.default is not None else None
+        if main is None and worlds and _agree(list(worlds.values())):
+            # No default, but every named config gives every route the same
+            # policy: which one is chosen does not matter.
+            main = next(iter(worlds.values()))
         if main is None:
             main = _AppBuilder(linker, link, behaviour=behaviour).build(routes or bool(link.hooks))
         others = [(config, worlds[config.name]) for config in choice.configs if config.name != choice.default]
         return _with_alternatives(main, others), list(worlds.values())
     # Hooks that write headers need the routes: they may conflict with flask-cors.
     return _AppBuilder(linker, link, behaviour=behaviour).build(routes or bool(link.hooks)), []
+
+
+def _agree(worlds: List[AppPolicy]) -> bool:
+    """Do the apps built under each named config give every route the same
+    kind of policy with the same settings?"""
+    first = worlds[0]
+    for world in worlds[1:]:
+        if len(world.routes) != len(first.routes):
+            return False
+        for route, twin in zip(first.routes, world.routes):
+            if (route.rule, route.endpoint, route.cors) != (twin.rule, twin.endpoint, twin.cors):
+                return False
+            if (route.deciding is None) != (twin.deciding is None):
+                return False
+            if route.deciding is not None and twin.deciding is not None and route.deciding.settings != twin.deciding.settings:
+                return False
+    return True
 
 
 def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolicy]]) -> AppPolicy:
@@ -192,7 +212,7 @@ class _AppBuilder:
                     decorators[id(decorator)] = self._decorator(route, decorator)
             if with_routes:
                 routes.append(self._route(route, registrations, decorators))
-        if with_routes and self.link.static_route:
+        if with_routes and self.link.static_rule is not None:
             routes.append(self._static_route(registrations))
         every = list(registrations.values()) + list(decorators.values())
         every.sort(key=lambda registration: (registration.where.path, registration.where))
@@ -309,7 +329,9 @@ class _AppBuilder:
     def _static_route(self, registrations: Dict[int, Registration]) -> RoutePolicy:
         """Flask's ``/static/<path:filename>``, answered by the app's hooks."""
         writers = self._hook_writers([self.link.ref], registrations)
-        return _route_policy(STATIC_RULE, "static", ("GET", "HEAD", "OPTIONS"), self.link.creation.where, tuple(writers))
+        rule = self.link.static_rule
+        assert rule is not None
+        return _route_policy(rule, "static", ("GET", "HEAD", "OPTIONS"), self.link.creation.where, tuple(writers))
 
     def _hook_writers(self, owners: List[ObjectRef], registrations: Dict[int, Registration]) -> List[Writer]:
         """The after_request functions of the owners (innermost blueprint

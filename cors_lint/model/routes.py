@@ -15,7 +15,6 @@ from cors_lint.model.policy import HookConflict, LinkedRegistrations, NotConcret
 if TYPE_CHECKING:
     from cors_lint.model.headers import FunctionHeaders
 
-STATIC_RULE = "/static/<path:filename>"
 
 # Sample values for converters: a rule's path as a request would have it.
 _CONVERTER_SAMPLES = {

@@ -5,7 +5,7 @@ from .views import admin, api
 
 
 def create_app():
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder="public")
     CORS(app, resources={r"/api/.*": {"origins": ["https://orderly.example.com"]}})
     app.register_blueprint(api, url_prefix="/api")
     app.register_blueprint(admin, url_prefix="/admin")

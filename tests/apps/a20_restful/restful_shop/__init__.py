@@ -1,13 +1,13 @@
 from flask import Flask
 from flask_cors import CORS
 
-from . import resources  # noqa: F401 - adds the resources to the Api
+from . import misc, routes  # noqa: F401 - they add routes to the Api and the blueprint
 from .extensions import api
 from .v2 import bp as v2
 
 
 def create_app():
-    app = Flask(__name__)
+    app = Flask(__name__, static_url_path="/assets")
     CORS(
         app,
         resources={

@@ -1,8 +1,6 @@
 from flask_cors import cross_origin
 from flask_restful import Resource
 
-from .extensions import api
-
 
 class ItemList(Resource):
     def get(self):
@@ -29,7 +27,3 @@ class Partner(Resource):
     def put(self):
         return {"updated": True}
 
-
-api.add_resource(ItemList, "/items")
-api.add_resource(Item, "/items/<int:item_id>", endpoint="item")
-api.add_resource(Partner, "/partner")
