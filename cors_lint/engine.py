@@ -422,17 +422,28 @@ def _assess_versions(
 
 
 def _routes_by_registration(model: "Optional[ApplicationModel]") -> "RoutesByRegistration":
-    """Each registration's routes: those it answers for."""
+    """Each registration's routes: those it answers for (at their sample path
+    or at another path their rule serves)."""
     found: "RoutesByRegistration" = {}
     for app in model.apps if model is not None else ():
         for route in app.routes:
-            if route.registration is not None:
-                found.setdefault(route.registration.where, []).append(route)
+            answering = [route.registration] + [other.registration for other in route.other_paths]
+            for where in dict.fromkeys(registration.where for registration in answering if registration is not None):
+                found.setdefault(where, []).append(route)
     return found
 
 
 def _route_paths(routes: "RoutesByRegistration") -> "Tuple[Tuple[Span, Tuple[Optional[str], ...]], ...]":
-    return tuple((where, tuple(route.path for route in answered)) for where, answered in routes.items())
+    """The request paths each registration answers."""
+    paths = []
+    for where, answered in routes.items():
+        served: List[Optional[str]] = []
+        for route in answered:
+            if route.registration is not None and route.registration.where == where:
+                served.append(route.path)
+            served += [other.path for other in route.other_paths if other.registration is not None and other.registration.where == where]
+        paths.append((where, tuple(served)))
+    return tuple(paths)
 
 
 def _holds_registration(module, linked: "LinkedRegistrations") -> bool:
@@ -548,6 +559,19 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
             scope_places[key] = places(scope.settings, user.where, scope.resource)
         return where in scope_places[key]
 
+    def first_other_path(route, where, user) -> list:
+        """The first other path of the route that ``user`` answers with a
+        scope whose values include ``where`` (a route counts once)."""
+        for other in route.other_paths:
+            if other.scope is None or not (other.registration is user or other.registration == user):
+                continue
+            key = id(other.scope)
+            if key not in scope_places:
+                scope_places[key] = places(other.scope.settings, user.where, other.scope.resource)
+            if where in scope_places[key]:
+                return [other]
+        return []
+
     marked = []
     for finding in findings:
         users = [registration for registration, spans in placed if finding.where in spans]
@@ -557,6 +581,13 @@ def _in_context(findings: List[Finding], policy: "Policy", path: str, routes: "R
                 for user in users
                 for route in routes.get(user.where, ())
                 if in_scope(route, finding.where, user)
+            }
+            | {
+                # Another path a route's rule serves, answered by this registration.
+                (route.other_example(other), route.where)
+                for user in users
+                for route in routes.get(user.where, ())
+                for other in first_other_path(route, finding.where, user)
             }
         )
         message = finding.message

@@ -114,14 +114,26 @@ def disagreements(app_dir: Path) -> List[str]:
             # view that runs for OPTIONS itself (automatic OPTIONS switched off
             # by an @cross_origin that does not wrap it) does not.
             runs_view = "Allow" not in client.open(path, method="OPTIONS").headers
-            if runs_view != (route.preflight_runs_view is not None):
+            if runs_view != (route.preflight_runs_view is not None or route.view_answers_options):
                 problems.append(f"{app_dir.name} {app_policy.label} OPTIONS {path}: the view runs: real {runs_view}, predicted {not runs_view}")
             methods = [method for method in route.methods if method not in ("HEAD", "OPTIONS")]
+            # The other paths the rule serves that another resource answers.
+            for other in route.other_paths:
+                assert methods, route  # other paths are looked for with a method the rule serves
+                for origin in BASE_ORIGINS:
+                    real = client.open(other.path, method=methods[0], headers={"Origin": origin})
+                    predicted = predict_route(route, other.path, methods[0], {"Origin": origin})
+                    if _cors_pair(real.headers.items()) != _cors_pair(predicted):
+                        problems.append(
+                            f"{app_dir.name} {app_policy.label} {methods[0]} {other.path} (served by {route.rule}) Origin {origin}: "
+                            f"real {_cors_pair(real.headers.items())}, predicted {_cors_pair(predicted)}"
+                        )
             for origin in _origins_for(route):
                 # A simple request for every method (a decorator may be on one
                 # method of a resource only), HEAD too (it runs GET's handler).
                 requests = [(method, {"Origin": origin}) for method in methods + (["HEAD"] if "GET" in methods else [])]
-                requests.append(("OPTIONS", {"Origin": origin, "Access-Control-Request-Method": methods[-1]}))
+                # A rule for OPTIONS only (preflights of other routes' paths) is asked a preflight for GET.
+                requests.append(("OPTIONS", {"Origin": origin, "Access-Control-Request-Method": (methods or ["GET"])[-1]}))
                 for method, headers in requests:
                     real = client.open(path, method=method, headers=headers)
                     predicted = predict_route(route, path, method, headers)
@@ -233,8 +245,9 @@ def test_origins_outside_trusted_are_granted_by_the_running_app(app_dir_on_path:
             if proof is None or proof["outside_trusted"] is None:
                 continue
             origin = proof["outside_trusted"]
-            method = [m for m in route.methods if m not in ("HEAD", "OPTIONS")][0]
-            granted = client.open(route.path, method=method, headers={"Origin": origin}).headers.getlist(
+            methods = [m for m in route.methods if m not in ("HEAD", "OPTIONS")]
+            headers = {"Origin": origin} if methods else {"Origin": origin, "Access-Control-Request-Method": "GET"}
+            granted = client.open(route.path, method=(methods or ["OPTIONS"])[0], headers=headers).headers.getlist(
                 "Access-Control-Allow-Origin"
             )
             assert granted in (["*"], [origin]), (route.rule, origin, granted)

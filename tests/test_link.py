@@ -318,3 +318,14 @@ def test_static_route_follows_static_folder_and_url_path(tmp_path: Path) -> None
         root = _project(tmp_path / str(number), {"app.py": f"from flask import Flask\nfrom flask_cors import CORS\napp = {creation}\nCORS(app)\n"})
         (app,) = analyse_paths([str(root)]).model.apps
         assert [route.rule for route in app.routes if route.endpoint == "static"] == ([rule] if rule else []), creation
+
+
+def test_a_catch_all_route_exposes_the_paths_a_resource_answers() -> None:
+    """A single-page app's ``/<path:page>`` also serves ``/api/x``: the
+    ``/api/.*`` resource's finding counts it, and the policy lists the path."""
+    app_dir = Path(__file__).resolve().parent / "apps" / "a21_catch_all"
+    (finding,) = [f for f in lint_paths([str(app_dir)], select=("CRS102",), jobs=1).findings]
+    assert "exposes GET /api/x (served by /<path:page>)" in {related.message for related in (*finding.related, *finding.exposes)}
+    (app,) = analyse_paths([str(app_dir)]).model.apps
+    (page,) = [route for route in app.routes if route.rule == "/<path:page>"]
+    assert page.cors == "none" and {other.path for other in page.other_paths} >= {"/api/x", "/partner-x"}

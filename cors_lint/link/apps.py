@@ -83,6 +83,9 @@ class RouteLink:
     # decorators on its methods are), when that is not ``module``; decorators
     # then apply to the method they decorate only (``def get``: GET).
     view_module: Optional[Module] = None
+    # OPTIONS is among the methods the route lists (or its view class
+    # defines): Flask then leaves preflights to the view.
+    options_listed: bool = False
 
     @property
     def blueprints(self) -> Tuple[ObjectRef, ...]:
@@ -343,7 +346,10 @@ class Linker:
             for decorator in module.sites.decorators
             if site.view is not None and decorator.view == site.view and decorator.scope == site.view_scope
         )
-        return RouteLink(rule, endpoint, _methods(self.project, module, site), module, site, mount, decorators)
+        listed = _listed_methods(self.project, module, site)
+        methods = listed if isinstance(listed, Unknown) else _with_implied(listed)
+        options = not isinstance(listed, Unknown) and "OPTIONS" in listed
+        return RouteLink(rule, endpoint, methods, module, site, mount, decorators, options_listed=options)
 
 
     def _resource_route(
@@ -382,7 +388,8 @@ class Linker:
                 for decorator in view_module.sites.decorators
                 if decorator.scope == view_class.name.value and decorator.view in HTTP_METHODS
             )
-        return RouteLink(rule, endpoint, methods, module, site, mount, decorators, view_module)
+        options = defined is not None and "OPTIONS" in defined
+        return RouteLink(rule, endpoint, methods, module, site, mount, decorators, view_module, options)
 
     def _class_methods(self, module: Module, definition: cst.ClassDef, depth: int) -> Optional[Set[str]]:
         """A MethodView's methods: its ``methods``, or the HTTP methods it and
@@ -462,18 +469,20 @@ def _endpoint(module: Module, site: RouteSite) -> Union[str, Unknown]:
 def _methods(project: Project, module: Module, site: RouteSite) -> Union[Tuple[str, ...], Unknown]:
     """Flask's methods for the rule: the given ones (GET by default), HEAD with
     GET, and OPTIONS (Flask answers it, or ``@cross_origin`` does)."""
-    methods: Set[str]
+    listed = _listed_methods(project, module, site)
+    return listed if isinstance(listed, Unknown) else _with_implied(listed)
+
+
+def _listed_methods(project: Project, module: Module, site: RouteSite) -> Union[Set[str], Unknown]:
+    """The methods the route declares (its view class's, GET by default)."""
     if site.shortcut is not None:
-        methods = {site.shortcut}
-    elif site.methods is not None:
-        value = module.evaluator.evaluate(site.methods)
-        listed = _strings(value)
+        return {site.shortcut}
+    if site.methods is not None:
+        listed = _strings(module.evaluator.evaluate(site.methods))
         if listed is None:
             return Unknown("the methods are not known", site.where)
-        methods = {method.upper() for method in listed}
-    else:
-        methods = _view_class_methods(project, module, site) or {"GET"}
-    return _with_implied(methods)
+        return {method.upper() for method in listed}
+    return _view_class_methods(project, module, site) or {"GET"}
 
 
 def _with_implied(methods: Set[str]) -> Tuple[str, ...]:

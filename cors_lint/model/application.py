@@ -33,6 +33,7 @@ from cors_lint.link.configs import NamedConfig, named_configs
 from cors_lint.find.headers import ACAO, HeaderWrite
 from cors_lint.find.walk import find_all
 from cors_lint.model.headers import build_header_policy
+from cors_lint.model.paths import other_paths
 from cors_lint.model.policy import (
     ConfigEntry,
     GivenOption,
@@ -214,6 +215,7 @@ class _AppBuilder:
                 routes.append(self._route(route, registrations, decorators))
         if with_routes and self.link.static_rule is not None:
             routes.append(self._static_route(registrations))
+        routes = [_with_other_paths(route, routes) for route in routes]
         every = list(registrations.values()) + list(decorators.values())
         every.sort(key=lambda registration: (registration.where.path, registration.where))
         routes.sort(key=_route_order)
@@ -324,7 +326,9 @@ class _AppBuilder:
         writers += self._hook_writers(list(reversed(route.blueprints)) + [self.link.ref], registrations)
         policy = _route_policy(route.rule, route.endpoint, route.methods, route.site.where, tuple(writers))
         switched_off = _automatic_options_switched_off(route, [decorators[id(d)] for d in route.decorators])
-        return dataclasses.replace(policy, preflight_runs_view=switched_off) if switched_off is not None else policy
+        if switched_off is not None or route.options_listed:
+            policy = dataclasses.replace(policy, preflight_runs_view=switched_off, view_answers_options=route.options_listed)
+        return policy
 
     def _static_route(self, registrations: Dict[int, Registration]) -> RoutePolicy:
         """Flask's ``/static/<path:filename>``, answered by the app's hooks."""
@@ -515,6 +519,31 @@ def _route_order(route: RoutePolicy) -> Tuple:
     rule = route.rule if isinstance(route.rule, str) else "~"
     endpoint = route.endpoint if isinstance(route.endpoint, str) else "~"
     return (rule, endpoint, route.where.path, route.where)
+
+
+def _with_other_paths(route: RoutePolicy, routes: List[RoutePolicy]) -> RoutePolicy:
+    """The route with the paths its rule serves that another flask-cors
+    resource (or none) answers; only for routes that app-level registrations
+    answer (a decorator or a hand-written hook answers whatever the path)."""
+    if not isinstance(route.rule, str) or not isinstance(route.methods, tuple) or route.cors not in ("flask-cors", "none"):
+        return route
+    if any(writer.kind != "extension" for writer in route.writers):
+        return route
+    answering = [
+        writer.registration
+        for writer in route.writers
+        if writer.registration is not None
+        and not (route.registration is not None and exclusive(writer.registration.branch, route.registration.branch))
+    ]
+    others = []
+    for other in routes:
+        if other is route:
+            continue
+        if not isinstance(other.rule, str) or not isinstance(other.methods, tuple):
+            return route  # a route whose paths are not known might take any of them
+        others.append((other.rule, other.methods))
+    found = other_paths(route.rule, route.methods, answering, (route.registration, route.deciding), others)
+    return dataclasses.replace(route, other_paths=found) if found else route
 
 
 def _handled_by(method: Optional[str]) -> FrozenSet[str]:

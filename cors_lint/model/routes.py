@@ -62,6 +62,17 @@ class Writer:
 
 
 @dataclass(frozen=True)
+class PathPolicy:
+    """Requests to ``path``, which the route's rule serves, are answered by
+    ``registration``'s ``scope``; ``scope`` None: by no flask-cors resource
+    (``model/paths.py``)."""
+
+    path: str
+    registration: Optional[Registration]
+    scope: Optional[Scope]
+
+
+@dataclass(frozen=True)
 class Alternative:
     when: str
     registration: Optional[Registration]  # None: no flask-cors registration answers then
@@ -86,6 +97,10 @@ class RoutePolicy:
     # An ``@cross_origin`` above a blueprint's route decorator: it does not
     # apply, but Flask's automatic OPTIONS is off, so preflights run the view.
     preflight_runs_view: Optional[Span] = None
+    # Other paths the rule serves that another resource (or none) answers.
+    other_paths: Tuple[PathPolicy, ...] = ()
+    # The rule lists OPTIONS itself: preflights run the view (no automatic answer).
+    view_answers_options: bool = False
     # For the policy inventory: is the set of origins proved, and an origin
     # outside the trusted ones (``origins_proof``); computed on request, as it
     # builds automata the check does not need.
@@ -118,7 +133,13 @@ class RoutePolicy:
     def example(self) -> str:
         """"POST /api/items/<int:item_id>": the route as a finding names it."""
         methods = [m for m in self.methods if m not in ("HEAD", "OPTIONS")] if isinstance(self.methods, tuple) else []
+        if not methods and isinstance(self.methods, tuple) and "OPTIONS" in self.methods:
+            methods = ["OPTIONS"]  # a rule for preflights only
         return f"{(methods or ['GET'])[0]} {self.rule if isinstance(self.rule, str) else '<unknown rule>'}"
+
+    def other_example(self, other: PathPolicy) -> str:
+        """"GET /api/x (served by /<path:page>)": another path the rule serves."""
+        return f"{self.example.split(' ', 1)[0]} {other.path} (served by {self.rule})"
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,11 @@ def route_object(route: RoutePolicy) -> Dict[str, Any]:
         document["preflight_runs_view"] = {"path": where.path, "line": where.line}
     if route.decorated_methods is not None:
         document["decorated_methods"] = list(route.decorated_methods)
+    if route.other_paths:
+        document["other_paths"] = [
+            {"path": other.path, "cors": "flask-cors" if other.scope is not None else "none", "options": options_object(other.scope)}
+            for other in route.other_paths
+        ]
     if route.proof is not None:
         document["origins_proof"] = route.proof
     document["decided_by"] = [{"path": where.path, "line": where.line} for where in route.decided_by]
@@ -158,6 +163,9 @@ def render_text(apps: Sequence[AppPolicy], notes: Sequence[str] = ()) -> str:
                     continue
                 origins = _origins_text(options_object(_first_scope(alternative.registration)))
                 lines.append(f"  {_rule_text(route)}: {alternative.when}: origins {origins}")
+            for other in route.other_paths:
+                answer = f"origins {_origins_text(options_object(other.scope))}" if other.scope is not None else "no CORS headers"
+                lines.append(f"  {_rule_text(route)}: also serves {other.path}, answered with {answer}")
             if route.decorated_methods is not None:
                 lines.append(
                     f"  {_rule_text(route)}: @cross_origin answers {', '.join(route.decorated_methods) or 'no method'} only; "
