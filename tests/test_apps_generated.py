@@ -7,7 +7,8 @@ a settings module by import string, ``from_mapping``), whether the config is
 written before or after the registration, blueprints with prefixes,
 ``@cross_origin`` views and a hand-written hook before or after flask-cors,
 origins written through an environment variable and reassigned or chosen
-in a branch, and Flask-RESTful resources (a decorated method among others).
+in a branch, Flask-RESTful resources (a decorated method among others), and
+a catch-all route that also serves paths of the resources.
 Each app is written as a package, analysed by cors-lint, imported, and every
 route is asked, through Flask's test client, what it answers to a set of
 origins; the policy's prediction must be the same.
@@ -52,6 +53,7 @@ def shapes(draw) -> Dict[str, object]:
         "hook": draw(st.sampled_from([None, "before", "after"])),
         "origins_flow": draw(st.sampled_from([None, "reassigned", "branch"])),
         "restful": draw(st.booleans()),
+        "catch_all": draw(st.booleans()),
     }
 
 
@@ -141,6 +143,8 @@ def write_app(root: Path, shape) -> str:
     prefix = shape["blueprint_prefix"]
     register_bp = f"app.register_blueprint(bp{', url_prefix=' + repr(prefix) if prefix else ''})"
     body = ["app = Flask(__name__)", *setup, "from .views import bp", register_bp, "", '@app.route("/api/root")', "def root():", '    return "root"']
+    if shape.get("catch_all"):  # a single-page app's route for every other path
+        body += ["", '@app.route("/<path:page>")', "def page(page):", '    return "page"']
     header = ["from flask import Flask", *imports, "", ""]
     if shape["cors_in"] == "module":
         init = "\n".join(header + body) + "\n"
@@ -183,7 +187,7 @@ def test_a_generated_app_imports(tmp_path: Path) -> None:
     shape = {
         "cors_in": "extensions", "config": "class", "config_first": True, "config_origins": ORIGIN_VALUES[0],
         "config_credentials": True, "option_origins": None, "option_credentials": None, "resources": None,
-        "blueprint_prefix": "/api", "decorated": "", "hook": "after", "origins_flow": "branch", "restful": True,
+        "blueprint_prefix": "/api", "decorated": "", "hook": "after", "origins_flow": "branch", "restful": True, "catch_all": True,
     }
     write_app(tmp_path, shape)
     sys.path.insert(0, str(tmp_path))
