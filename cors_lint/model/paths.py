@@ -70,39 +70,40 @@ def other_paths(
     """Paths the rule serves that get another policy than its sample path.
     ``answering``: the app-level registrations that answer the route, in the
     order they answer; ``others``: the app's other routes (rule, methods)."""
-    if "<" not in rule:
-        return ()
+    requested = {method for method in methods if method not in ("HEAD", "OPTIONS")}
+    if "<" not in rule or not requested:
+        return ()  # a rule without variables serves one path; one for OPTIONS only answers preflights
     own = rule_regex(rule)
     if own is None:
         return ()
-    requested = {method for method in methods if method not in ("HEAD", "OPTIONS")}
+    served = [
+        (scope, path)
+        for registration in answering
+        for scope in registration.scopes
+        for path in dict.fromkeys(_candidates(scope))
+        if own.fullmatch(path)
+    ]
+    if not served:
+        return ()
     rivals = []
     for other_rule, other_methods in others:
-        regex = rule_regex(other_rule)
-        if regex is None:
-            return ()  # a route whose paths are not known might take any of them first
         if requested & set(other_methods):
+            regex = rule_regex(other_rule)
+            if regex is None:
+                return ()  # a route whose paths are not known might take any of them first
             rivals.append(regex)
-    if not requested:
-        return ()  # a rule for preflights only: other routes' requests are not its own
     found: List[PathPolicy] = []
-    seen = set()
-    for registration in answering:
-        for scope in registration.scopes:
-            kept = 0
-            for path in _candidates(scope):
-                if kept >= PATHS_PER_RESOURCE or len(found) >= MAX_PATHS:
-                    break
-                if path in seen or not own.fullmatch(path) or any(rival.fullmatch(path) for rival in rivals):
-                    continue
-                seen.add(path)
-                answer = _first_answer(answering, path)
-                if answer is None:
-                    continue  # not known which resource answers
-                if answer[0] is sample[0] and answer[1] is sample[1]:
-                    continue
-                found.append(PathPolicy(path, answer[0], answer[1]))
-                kept += 1
+    kept: dict = {}
+    for scope, path in served:
+        if len(found) >= MAX_PATHS or kept.get(id(scope), 0) >= PATHS_PER_RESOURCE:
+            continue
+        if any(path == other.path for other in found) or any(rival.fullmatch(path) for rival in rivals):
+            continue
+        answer = _first_answer(answering, path)
+        if answer is None or (answer[0] is sample[0] and answer[1] is sample[1]):
+            continue  # not known which resource answers, or the same as at the sample path
+        found.append(PathPolicy(path, answer[0], answer[1]))
+        kept[id(scope)] = kept.get(id(scope), 0) + 1
     return tuple(found)
 
 
