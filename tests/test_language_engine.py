@@ -72,7 +72,13 @@ def test_automaton_agrees_with_re(pattern: str, flags: int, texts) -> None:
         except TooComplex:
             continue
         for text in texts:
-            expected = getattr(compiled, mode)(text) is not None
+            if mode == "search":
+                # A match at some position: CPython's search itself skips
+                # positions by a prefix charset that ignores scoped ASCII flags
+                # (re.search(r"(?a:\W)", "é") is None though re.match finds it).
+                expected = any(compiled.match(text, position) is not None for position in range(len(text) + 1))
+            else:
+                expected = getattr(compiled, mode)(text) is not None
             assert machine.accepts(text) == expected, (pattern, flags, mode, text)
 
 
