@@ -550,9 +550,35 @@ def _static_rule(module: Module, creation: Creation) -> Union[str, Unknown, None
         return url_text
     if url_text is None:
         if isinstance(folder_text, Unknown):
+            folder_text = _last_path_part(module, folder)
+        if folder_text is None or isinstance(folder_text, Unknown):
             return Unknown("the static folder is not known, nor its URL", creation.where)
         url_text = ("/" + os.path.basename(folder_text)).rstrip("/")
     return f"{url_text}/<path:filename>"
+
+
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
+_SAME_NAME = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "builtins.str"})
+
+
+def _last_path_part(module: Module, expression: Optional[cst.BaseExpression]) -> Optional[str]:
+    """The folder's last name when only that is written out: Flask's static
+    URL is ``/`` and the folder's base name, and ``os.path.join(HERE,
+    "static")`` or ``Path(HERE) / "dist"`` end with a literal."""
+    if isinstance(expression, cst.Name):
+        bound = module.index.binding(expression)
+        return _last_path_part(module, bound) if isinstance(bound, cst.BaseExpression) else None
+    if isinstance(expression, cst.Call) and expression.args:
+        names = module.index.qualified_names(expression.func)
+        if names & _SAME_NAME and len(expression.args) == 1:
+            return _last_path_part(module, expression.args[0].value)
+        if names & _PATH_JOINS:
+            last = _text(module, expression.args[-1].value)
+            return last if isinstance(last, str) and last and not last.startswith((".", "/")) and "/" not in last else None
+    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Divide):
+        last = _text(module, expression.right)
+        return last if isinstance(last, str) and last and "/" not in last and last not in (".", "..") else None
+    return None
 
 
 __all__: Sequence[str] = ("AppLink", "Event", "Linker", "Mount", "Placement", "RouteLink")
