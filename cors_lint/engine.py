@@ -95,9 +95,8 @@ def policy_of(source: Source, path: str = "", loader: "Optional[ModuleLoader]" =
     module = project.add(SourceIndex(parse(source), path, source), Path(os.path.abspath(path or "<source>")))
     try:
         model = _application_model(project)
-    except Exception as error:  # noqa: BLE001 - a bug in linking must not hide the files' own findings
+    except Exception:  # noqa: BLE001 - a bug in linking must not hide the module's own policy (the check reports it)
         model = None
-        findings.extend(dataclasses.replace(_internal_error(error), path=member.path) for member in parsed if member.checked)
     linked, conflicts = (model.linked, model.conflicts) if model is not None else ({}, ())
     return build_policy(module.sites, module.evaluator, linked, conflicts)
 

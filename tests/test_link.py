@@ -251,6 +251,10 @@ def test_a_failure_while_linking_is_an_internal_error_finding_not_a_crash(tmp_pa
     monkeypatch.setattr(apps.Linker, "link", broken)
     codes = sorted(finding.code for finding in lint_paths([str(tmp_path / "app.py")], jobs=1, timeout=0).findings)
     assert codes == ["CRS002", "CRS102"]  # the file's own reading still runs
+    from cors_lint.engine import policy_of
+
+    policy = policy_of((tmp_path / "app.py").read_bytes(), str(tmp_path / "app.py"))  # the fix's re-analysis path
+    assert [registration.label for registration in policy.registrations] == ["CORS(app)"]
 
 
 def test_a_named_configs_finding_counts_the_routes_it_would_expose() -> None:

@@ -466,13 +466,6 @@ def _endpoint(module: Module, site: RouteSite) -> Union[str, Unknown]:
     return Unknown("the endpoint is not known", site.where)
 
 
-def _methods(project: Project, module: Module, site: RouteSite) -> Union[Tuple[str, ...], Unknown]:
-    """Flask's methods for the rule: the given ones (GET by default), HEAD with
-    GET, and OPTIONS (Flask answers it, or ``@cross_origin`` does)."""
-    listed = _listed_methods(project, module, site)
-    return listed if isinstance(listed, Unknown) else _with_implied(listed)
-
-
 def _listed_methods(project: Project, module: Module, site: RouteSite) -> Union[Set[str], Unknown]:
     """The methods the route declares (its view class's, GET by default)."""
     if site.shortcut is not None:
