@@ -340,3 +340,40 @@ def test_a_catch_all_route_exposes_the_paths_a_resource_answers() -> None:
     (app,) = analyse_paths([str(app_dir)]).model.apps
     (page,) = [route for route in app.routes if route.rule == "/<path:page>"]
     assert page.cors == "none" and {other.path for other in page.other_paths} >= {"/api/x", "/partner-x"}
+
+
+def test_the_factorys_reads_of_its_config_are_answered_from_its_writes(tmp_path: Path) -> None:
+    """``app.config.get(K, default)`` in the factory: the value the project
+    wrote before (an environment fallback stays one); a key the project never
+    writes is unknown (Flask or an extension may set it), not the default."""
+    source = """\
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+
+
+        class Config:
+            FRONTEND = os.environ.get("FRONTEND", "*")
+            ALLOW = False
+
+
+        def create_app():
+            app = Flask(__name__)
+            app.config.from_object(Config)
+            url = app.config.get("FRONTEND", "https://unused.example")
+            origins = "*" if url == "*" else url.split(",")
+            CORS(app, origins=origins, supports_credentials=app.config.get("{credentials_key}", True))
+
+            @app.route("/x")
+            def x():
+                return "x"
+
+            return app
+        """
+    written = _project(tmp_path / "written", {"pkg/__init__.py": "", "pkg/app.py": source.replace("{credentials_key}", "ALLOW")})
+    codes = sorted(finding.code for finding in lint_paths([str(written)], jobs=1).findings)
+    assert codes == ["CRS501"]
+    unwritten = _project(tmp_path / "unwritten", {"pkg/__init__.py": "", "pkg/app.py": source.replace("{credentials_key}", "CREDENTIALS")})
+    (app,) = analyse_paths([str(unwritten)]).model.apps
+    (route,) = [route for route in app.routes if route.rule == "/x"]
+    assert route.unknown == ("supports_credentials",)

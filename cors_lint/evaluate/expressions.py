@@ -22,7 +22,7 @@ import dataclasses
 import re
 import warnings
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Protocol, Tuple, Union
 
 import libcst as cst
 
@@ -93,12 +93,32 @@ class Evaluator:
     """Evaluates expressions of one module; with a loader, names imported from
     other modules of the project are followed."""
 
-    def __init__(self, index: SourceIndex, loader: Optional[ModuleLoader] = None) -> None:
+    def __init__(
+        self, index: SourceIndex, loader: Optional[ModuleLoader] = None, config: Optional["ConfigReader"] = None
+    ) -> None:
         self.index = index
         self.loader = loader
         # Names whose value is set while a statement or a comprehension is
         # followed: the name being reassigned, a comprehension's variable.
         self.assumed: Dict[str, Value] = {}
+        # Reads of ``app.config`` in the app's code, answered from the app's
+        # config writes (``config_reader``); None: such a read is unknown.
+        self.config = config
+
+    def _reads_config(self, node: cst.BaseExpression) -> bool:
+        """``app.config`` of the app whose config this evaluator knows."""
+        return (
+            self.config is not None
+            and isinstance(node, cst.Attribute)
+            and node.attr.value == "config"
+            and isinstance(node.value, cst.Name)
+            and node.value.value in self.config.names
+        )
+
+    def reading_config(self, config: "ConfigReader") -> "Evaluator":
+        """This module's evaluator, with ``app.config.get(K, default)`` and
+        ``app.config[K]`` answered by ``config`` (the app's own writes)."""
+        return Evaluator(self.index, self.loader, config)
 
     def evaluate(self, node: cst.BaseExpression) -> Value:
         return self._eval(node, frozenset(), 0)
@@ -132,6 +152,10 @@ class Evaluator:
             return self._call(node, where, following, depth)
         if isinstance(node, cst.Attribute):
             return self._attribute(node, where, following, depth)
+        if isinstance(node, cst.Subscript) and self._reads_config(node.value):
+            key = self._eval(node.slice[0].slice.value, following, depth) if isinstance(node.slice[0].slice, cst.Index) else None
+            if isinstance(key, Known) and isinstance(key.value, str):
+                return self.config.read(key.value, None, where)  # type: ignore[union-attr]
         if isinstance(node, cst.Subscript) and self.index.qualified_names(node.value) & _ENVIRON:
             key = self._eval(node.slice[0].slice.value, following, depth) if isinstance(node.slice[0].slice, cst.Index) else None
             name = key.value if isinstance(key, Known) and isinstance(key.value, str) else "?"
@@ -335,6 +359,11 @@ class Evaluator:
             return Known(Mapping(pairs), where)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "split":
             return self._split(node, where, following, depth)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" and self._reads_config(node.func.value):
+            arguments = [self._eval(arg.value, following, depth) for arg in node.args if arg.keyword is None and not arg.star]
+            if 1 <= len(arguments) == len(node.args) <= 2 and isinstance(arguments[0], Known) and isinstance(arguments[0].value, str):
+                default = arguments[1] if len(arguments) == 2 else Known(None, where)
+                return self.config.read(arguments[0].value, default, where)  # type: ignore[union-attr]
         if isinstance(node.func, cst.Attribute) and len(node.args) <= 1 and not any(a.keyword or a.star for a in node.args):
             cleaned = self._string_method(node, node.func, following, depth)
             if cleaned is not None:
@@ -554,6 +583,15 @@ class Evaluator:
         ):
             return Known(Sequence(left.value.kind, left.value.items + right.value.items), where, join_env(left.env, right.env))
         return Unknown(f"cannot evaluate {_shorten(self.index.code(node))!r} statically", where)
+
+
+class ConfigReader(Protocol):
+    """What the app's config holds for a key where the code reads it; the
+    application model gives one to the evaluator of the app's registrations."""
+
+    names: FrozenSet[str]  # the names the app goes by in that code ("app", "current_app")
+
+    def read(self, key: str, default: Optional[Value], where: Span) -> Value: ...
 
 
 class _Pairs:

@@ -19,11 +19,12 @@ What a request to a route gets, in the order Flask runs it (flask-cors 6):
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from cors_lint.evaluate.values import Known, Span, Unknown
+from cors_lint.evaluate.values import Known, Span, Unknown, Value
 from cors_lint.find.branches import Branch, condition, exclusive
 from cors_lint.find.flask_sites import HookSite
 from cors_lint.find.sites import DecoratorCall, ExtensionCall, ForeignInitAppCall, InitAppCall
@@ -179,6 +180,32 @@ def _with_alternatives(main: AppPolicy, others: List[Tuple[NamedConfig, AppPolic
     return dataclasses.replace(main, routes=tuple(routes))
 
 
+@dataclass(frozen=True)
+class _AppConfig:
+    """The app's config as code at ``at`` reads it: the last write of the key
+    before ``at`` in the same flow. A key the project never writes, or one a
+    write of unknown keys (or another flow) may set, is unknown: Flask and
+    the app's extensions set keys of their own."""
+
+    names: FrozenSet[str]
+    entries: Tuple[Tuple[ConfigEntry, Placement], ...]
+    at: Placement
+
+    def read(self, key: str, default: Optional[Value], where: Span) -> Value:
+        value: Value = Unknown(f"app.config[{key!r}] is not written by the project (Flask or an extension may set it)", where)
+        for entry, placement in self.entries:
+            if entry.key is not None and entry.key != key:
+                continue
+            order = placement.before(self.at)
+            if order is False:
+                continue
+            if order is None or entry.key is None:
+                value = Unknown(f"app.config[{key!r}] may be set by a write the tool cannot order or read", where)
+                continue
+            value = entry.value
+        return value
+
+
 class _AppBuilder:
     def __init__(
         self,
@@ -242,13 +269,17 @@ class _AppBuilder:
         module = event.module
         on_blueprint = self._on_blueprint(event)
         layers = self._config_layers(event.placement, on_blueprint)
+        # The factory's own reads of the app's config (``url =
+        # app.config.get("FRONTEND_URL", "*")``) are answered from its writes.
+        names = frozenset({"current_app"} | ({site.app} if getattr(site, "app", None) else set()))
+        evaluator = module.evaluator.reading_config(_AppConfig(names, tuple(self.entries), event.placement))
         if isinstance(site, ExtensionCall):
-            layers += (option_layer("CORS()", site.arguments, module.evaluator),)
+            layers += (option_layer("CORS()", site.arguments, evaluator),)
             label = f"CORS({site.app})"
         elif isinstance(site, InitAppCall):
             layers += (
-                option_layer("CORS()", site.constructor.arguments, module.evaluator),
-                option_layer("init_app()", site.arguments, module.evaluator),
+                option_layer("CORS()", site.constructor.arguments, evaluator),
+                option_layer("init_app()", site.arguments, evaluator),
             )
             label = f"init_app({site.app})"
         elif isinstance(site, ForeignInitAppCall):
@@ -261,7 +292,7 @@ class _AppBuilder:
             else:
                 constructor_module, call = constructor
                 layers += (option_layer("CORS()", call.arguments, constructor_module.evaluator),)
-            layers += (option_layer("init_app()", site.arguments, module.evaluator),)
+            layers += (option_layer("init_app()", site.arguments, evaluator),)
             label = f"init_app({site.app})"
         else:
             return None

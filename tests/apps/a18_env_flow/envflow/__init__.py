@@ -13,12 +13,19 @@ def create_app():
     expose = ["X-Total-Count"]
     if os.environ.get("ENVFLOW_DEBUG"):
         expose = expose + ["X-Debug-Token"]
-    CORS(app, resources={r"/api/.*": {}}, expose_headers=expose)
+    # Read back from the config the settings module wrote.
+    public = app.config.get("PUBLIC_ORIGIN", "*")
+    public_origins = "*" if public == "*" else [public]
+    CORS(app, resources={r"/api/.*": {}, r"/public/.*": {"origins": public_origins}}, expose_headers=expose)
     app.register_blueprint(admin, url_prefix="/admin")
 
     @app.route("/api/items")
     def items():
         return "items"
+
+    @app.route("/public/info")
+    def public_info():
+        return "info"
 
     @app.route("/health")
     def health():

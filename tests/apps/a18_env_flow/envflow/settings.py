@@ -9,3 +9,5 @@ if _mode == "production":
     CORS_SUPPORTS_CREDENTIALS = False
 else:
     CORS_SUPPORTS_CREDENTIALS = True
+
+PUBLIC_ORIGIN = os.getenv("ENVFLOW_PUBLIC", "https://public.envflow.example")
