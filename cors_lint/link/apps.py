@@ -127,9 +127,11 @@ class Linker:
         self._index = _Index()
         self._imported: Optional[Set[Path]] = None  # files some module of the project imports
         self._apis: Optional[Dict[ObjectRef, List[Tuple[ObjectRef, Module, Creation]]]] = None  # by the app or blueprint they are bound to
+        self._linked: List[Module] = []  # the modules being linked (resolving names parses more)
 
     def link(self) -> List[AppLink]:
         modules = self.project.modules()
+        self._linked = modules
         for module in modules:
             self._collect(module)
         apps = []
@@ -237,7 +239,10 @@ class Linker:
         later (``api.init_app(app)``)."""
         if self._apis is None:
             self._apis = {}
-            for module in self.project.modules():
+            # The modules being linked, whose creations' kinds link() knows:
+            # the project's other modules (parsed while names were resolved)
+            # would each have their classes followed, for nothing.
+            for module in self._linked:
                 for creation in module.flask.creations:
                     if self.project.kind_of(module, creation) != "restful":
                         continue
