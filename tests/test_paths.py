@@ -9,7 +9,8 @@ import re
 import pytest
 from werkzeug.routing import Map, Rule
 
-from cors_lint.model.paths import literal_prefix, rule_regex
+from cors_lint.model.paths import literal_prefix
+from cors_lint.model.routes import rule_regex
 
 RULES = [
     "/<path:page>",
@@ -42,8 +43,9 @@ def test_rule_regex_matches_what_werkzeug_routes(rule: str) -> None:
         assert bool(regex.fullmatch(path)) == routed, (rule, path)
 
 
-def test_an_unknown_converter_gives_no_regex() -> None:
+def test_an_unknown_converter_gives_no_regex_unless_told_what_it_stands_for() -> None:
     assert rule_regex("/<custom:x>") is None
+    assert rule_regex("/<custom:x>", unknown_converter=r"[^/]+").fullmatch("/a")  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

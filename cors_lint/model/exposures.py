@@ -26,7 +26,7 @@ from cors_lint.model.flaskcors import Headers
 from cors_lint.model.pinned import REQUIRED, PinnedFlaskCors
 from cors_lint.model.policy import NotConcrete, Registration, concrete, under_release
 from cors_lint.model.releases import Behaviour
-from cors_lint.model.routes import ApplicationModel, RoutePolicy, scope_for
+from cors_lint.model.routes import ApplicationModel, RoutePolicy, rule_regex, scope_for
 
 ATTACKER_ORIGIN = "https://evil.example"
 LOG_INJECTION = "%0D%0AWARNING:forged-by-cors-lint"  # CR LF, percent-encoded in the request line
@@ -274,7 +274,8 @@ def _candidate_paths(route: RoutePolicy) -> List[str]:
     for writer in route.writers:
         if writer.registration is not None:
             bases.extend(_pattern_examples(writer.registration))
-    routed = _rule_regex(route.rule)
+    routed = rule_regex(route.rule, unknown_converter=r"[^/]+")
+    assert routed is not None  # every converter stands for something here
     found: List[str] = []
     for base in bases:
         for candidate in _variants(base):
@@ -316,32 +317,6 @@ def _variants(path: str) -> List[str]:
     return [variant.replace(" ", "%20") for variant in variants]
 
 
-_CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>")
-_CONVERTER_REGEX = {
-    "default": r"[^/]+",
-    "string": r"[^/]+",
-    "path": r"[^/].*?",
-    "int": r"\d+",
-    "float": r"\d+\.\d+",
-    "uuid": r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}",
-}
-
-
-def _rule_regex(rule: str) -> "re.Pattern[str]":
-    """The request paths (``request.path``) Werkzeug routes to a rule."""
-    parts = []
-    position = 0
-    for match in _CONVERTER.finditer(rule):
-        parts.append(re.escape(rule[position : match.start()]))
-        converter = match.group("converter") or "default"
-        if converter == "any" and match.group("args"):
-            choices = [choice.strip().strip("'\"") for choice in match.group("args").split(",")]
-            parts.append("(?:" + "|".join(re.escape(choice) for choice in choices) + ")")
-        else:
-            parts.append(_CONVERTER_REGEX.get(converter, r"[^/]+"))
-        position = match.end()
-    parts.append(re.escape(rule[position:]))
-    return re.compile("".join(parts), re.DOTALL)
 
 
 def _why_not(advisory: Advisory, routes: Sequence[RoutePolicy]) -> str:

@@ -16,48 +16,16 @@ send and the rule answers; it is not a search of every path.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from cors_lint.model.policy import NotConcrete, Registration, Scope, concrete
-from cors_lint.model.routes import PathPolicy, scope_for
+from cors_lint.model.routes import PathPolicy, rule_regex, scope_for
 
-# Werkzeug's converters, as regexes of the part of the path they accept.
-_CONVERTER_REGEXES = {
-    "default": r"[^/]+",
-    "string": r"[^/]+",
-    "path": r"[^/].*?",
-    "int": r"\d+",
-    "float": r"\d+\.\d+",
-    "uuid": r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}",
-}
-_VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>")
 _METACHARACTERS = set(".^$*+?{}[]\\|()")
 _QUANTIFIERS = set("*+?{")
 # Paths a route keeps: a few per resource, a few in all.
 PATHS_PER_RESOURCE = 2
 MAX_PATHS = 6
-
-
-def rule_regex(rule: str) -> Optional["re.Pattern[str]"]:
-    """The paths a Flask rule matches, or None for a converter not known here."""
-    parts: List[str] = []
-    position = 0
-    for match in _VARIABLE.finditer(rule):
-        parts.append(re.escape(rule[position : match.start()]))
-        converter = match.group("converter") or "default"
-        if converter == "any":
-            choices = [choice.strip().strip("'\"") for choice in (match.group("args") or "").split(",") if choice.strip()]
-            if not choices:
-                return None
-            parts.append("(?:" + "|".join(re.escape(choice) for choice in choices) + ")")
-        elif converter in _CONVERTER_REGEXES:
-            parts.append(_CONVERTER_REGEXES[converter])
-        else:
-            return None
-        position = match.end()
-    parts.append(re.escape(rule[position:]))
-    return re.compile("".join(parts), re.DOTALL)
 
 
 def other_paths(

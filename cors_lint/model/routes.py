@@ -27,6 +27,40 @@ _CONVERTER_SAMPLES = {
 _CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>[^)]*)\))?:)?(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
+# Werkzeug's converters, as regexes of the part of the path they accept.
+_CONVERTER_REGEXES = {
+    "default": r"[^/]+",
+    "string": r"[^/]+",
+    "path": r"[^/].*?",
+    "int": r"\d+",
+    "float": r"\d+\.\d+",
+    "uuid": r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}",
+}
+
+
+def rule_regex(rule: str, unknown_converter: Optional[str] = None) -> "Optional[re.Pattern[str]]":
+    """The request paths (``request.path``) Werkzeug routes to a rule. A
+    converter not known here stands for ``unknown_converter``; without one,
+    there is no regex (None)."""
+    parts = []
+    position = 0
+    for match in _CONVERTER.finditer(rule):
+        parts.append(re.escape(rule[position : match.start()]))
+        converter = match.group("converter") or "default"
+        choices = [choice.strip().strip("'\"") for choice in (match.group("args") or "").split(",") if choice.strip()]
+        if converter == "any" and choices:
+            parts.append("(?:" + "|".join(re.escape(choice) for choice in choices) + ")")
+        elif converter in _CONVERTER_REGEXES:
+            parts.append(_CONVERTER_REGEXES[converter])
+        elif unknown_converter is not None:
+            parts.append(unknown_converter)
+        else:
+            return None
+        position = match.end()
+    parts.append(re.escape(rule[position:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
 def sample_path(rule: str) -> str:
     """A request path the rule routes: each variable part filled with a
     value its converter accepts."""
